@@ -1,0 +1,51 @@
+# The README's commands. Each works on a fresh clone with Python 3.11 and pip.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test test-postgres lint format messages bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: the app on SQLite with demo data at http://127.0.0.1:8000
+run: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST)
+
+## test: the whole suite (rules, views, admin, concurrency, browser) on SQLite,
+## or on PostgreSQL with DATABASE_URL=postgres://...
+test: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+test-postgres:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(MAKE) test
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## messages: refresh and compile translations (needs Debian's gettext)
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=appointments --ignore=callbacks
+	cd offices && ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	cd appointments && ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	cd callbacks && ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed
+	$(PY) bench/booking_race.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles

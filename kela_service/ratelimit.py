@@ -1,0 +1,60 @@
+"""Rate limiting of public POSTs per client address, on the shared cache.
+
+The cache is Redis when REDIS_URL is set (shared by all workers and servers), local
+memory otherwise. Fixed windows: at most ``count`` POSTs per ``period`` seconds.
+"""
+
+import functools
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate):
+    """ "20/10m" -> (20, 600)."""
+    match = re.fullmatch(r"(\d+)/(\d*)([smhd])", rate.strip())
+    if not match:
+        raise ValueError(f"Bad rate {rate!r}: use <count>/<number><s|m|h|d>, e.g. 20/10m")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * _UNITS[unit]
+
+
+def client_address(request):
+    """The client's address. Behind a proxy, set the proxy to overwrite REMOTE_ADDR
+    (gunicorn --forwarded-allow-ips); a client-supplied X-Forwarded-For is not trusted."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hit(scope, request, rate=None):
+    """Count one POST of ``request`` in ``scope``; return False once over the limit."""
+    count, period = parse_rate(rate or settings.PUBLIC_POST_RATE)
+    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{address}"
+    # add() is atomic: only the first request of a window creates the key.
+    cache.add(key, 0, timeout=period)
+    try:
+        current = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period)
+        current = 1
+    return current <= count
+
+
+def ratelimit_post(scope):
+    """Decorate a view: POSTs beyond the rate get a 429 page in the user's language."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST" and not hit(scope, request):
+                return render(request, "rate_limited.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,226 @@
+"""Settings for kela-service, driven by environment variables.
+
+Every variable is declared once, with its type and default, in the ``env``
+block below. A ``.env`` file in the project folder is read if present.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# pytest sets PYTEST_VERSION; tests get a throwaway key and plain-HTTP settings.
+TESTING = "PYTEST_VERSION" in os.environ
+
+env = environ.Env(
+    DEBUG=(bool, False),
+    SECRET_KEY=(str, ""),
+    ALLOWED_HOSTS=(list, ["localhost", "127.0.0.1", "[::1]"]),
+    CSRF_TRUSTED_ORIGINS=(list, []),
+    DATABASE_URL=(str, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    REDIS_URL=(str, ""),
+    TIME_ZONE=(str, "Europe/Helsinki"),
+    USE_TZ=(bool, True),
+    LOG_LEVEL=(str, "INFO"),
+    # HTTPS hardening; on by default outside DEBUG and tests.
+    SECURE_SSL_REDIRECT=(bool, None),
+    SECURE_HSTS_SECONDS=(int, None),
+    SECURE_PROXY_SSL_HEADER=(bool, False),
+    # E-mail
+    EMAIL_URL=(str, ""),
+    DEFAULT_FROM_EMAIL=(str, "Kela <no-reply@kela.example>"),
+    # Booking rules (editable without code changes)
+    APPOINTMENT_MIN_NOTICE_MINUTES=(int, 120),
+    APPOINTMENT_HORIZON_WEEKS=(int, 8),
+    APPOINTMENT_SLOT_MINUTES=(int, 30),
+    CALLBACK_LEAD_MINUTES=(int, 15),
+    CALLBACK_WINDOW_CAPACITY=(int, 10),
+    PERSONAL_DATA_RETENTION_DAYS=(int, 90),
+    PUBLIC_POST_RATE=(str, "20/10m"),
+)
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env("DEBUG")
+PRODUCTION = not (DEBUG or TESTING)
+
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise environ.ImproperlyConfigured("Set SECRET_KEY (DEBUG is off).")
+    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+if TESTING:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "phonenumber_field",
+    "csp",
+    "kela_service",
+    "offices",
+    "appointments",
+    "callbacks",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "kela_service.urls"
+WSGI_APPLICATION = "kela_service.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite by default (WAL, IMMEDIATE transactions so writers queue on the
+# busy timeout instead of failing on lock upgrade); PostgreSQL via DATABASE_URL.
+DATABASES = {"default": env.db_url("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file test database: in-memory shared cache ignores the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if env("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "kela",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# Internationalisation: Finnish first, Swedish and English complete.
+LANGUAGE_CODE = "fi"
+LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env("TIME_ZONE")
+USE_TZ = env("USE_TZ")
+PHONENUMBER_DEFAULT_REGION = "FI"
+PHONENUMBER_DB_FORMAT = "E164"
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# E-mail: console in development, locmem in tests, SMTP via EMAIL_URL.
+if env("EMAIL_URL"):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+
+# Security headers (check --deploy passes with PRODUCTION on).
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
+if SECURE_SSL_REDIRECT is None:
+    SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
+if SECURE_HSTS_SECONDS is None:
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+if env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # The admin sets a few inline style attributes.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL")},
+}
+
+# Domain settings (see DOMAIN.md: assumptions are data, not code).
+APPOINTMENT_MIN_NOTICE_MINUTES = env("APPOINTMENT_MIN_NOTICE_MINUTES")
+APPOINTMENT_HORIZON_WEEKS = env("APPOINTMENT_HORIZON_WEEKS")
+APPOINTMENT_SLOT_MINUTES = env("APPOINTMENT_SLOT_MINUTES")
+CALLBACK_LEAD_MINUTES = env("CALLBACK_LEAD_MINUTES")
+CALLBACK_WINDOW_CAPACITY = env("CALLBACK_WINDOW_CAPACITY")
+PERSONAL_DATA_RETENTION_DAYS = env("PERSONAL_DATA_RETENTION_DAYS")
+# "<count>/<period>" with period s, m, h or d, optionally prefixed with a number.
+PUBLIC_POST_RATE = env("PUBLIC_POST_RATE")

@@ -1,0 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .api import api
+
+admin.site.site_header = _("Kela service administration")
+admin.site.site_title = _("Kela service")
+admin.site.index_title = _("Appointments, callbacks and opening hours")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/callbacks/", include("callbacks.staff_urls")),
+    path("staff/", include("appointments.staff_urls")),
+]
+
+# Public pages: Finnish at /, Swedish at /sv/, English at /en/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("", include("offices.urls")),
+    path("appointments/", include("appointments.urls")),
+    path("callbacks/", include("callbacks.urls")),
+    prefix_default_language=False,
+)

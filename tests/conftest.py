@@ -1,0 +1,61 @@
+"""Shared fixtures: the offices of DOMAIN.md, staff users, a pinned clock."""
+
+import pytest
+import time_machine
+
+from offices.demo import seed_offices
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def offices(db):
+    """Tornio, Kemi and the phone service with the hours of DOMAIN.md, and the topics."""
+    return seed_offices()
+
+
+@pytest.fixture
+def tornio(offices):
+    return offices["tornio"]
+
+
+@pytest.fixture
+def kemi(offices):
+    return offices["kemi"]
+
+
+@pytest.fixture
+def phone_office(offices):
+    return offices["phone"]
+
+
+@pytest.fixture
+def pin_clock():
+    """``pin_clock(helsinki(2026, 12, 4, 14, 0))`` freezes the clock there (no ticking)."""
+    travellers = []
+
+    def pin(at):
+        traveller = time_machine.travel(at, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+        return at
+
+    yield pin
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def phone_staff(db):
+    return UserFactory(username="phone-staff", groups=["Phone service"])
+
+
+@pytest.fixture
+def office_staff(offices):
+    user = UserFactory(username="tornio-staff", groups=["Office staff"])
+    offices["tornio"].staff.add(user)
+    return user
