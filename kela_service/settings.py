@@ -40,6 +40,8 @@ env = environ.Env(
     CALLBACK_WINDOW_CAPACITY=(int, 10),
     PERSONAL_DATA_RETENTION_DAYS=(int, 90),
     PUBLIC_POST_RATE=(str, "20/10m"),
+    # Test database name, so that parallel runs on one machine do not collide.
+    TEST_DB_NAME=(str, ""),
 )
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
@@ -116,10 +118,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file test database: in-memory shared cache ignores the busy timeout.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / (env("TEST_DB_NAME") or "test_db")) + ".sqlite3"
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env("TEST_DB_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
