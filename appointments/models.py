@@ -1,1 +1,260 @@
-from django.db import models  # noqa: F401
+"""Appointment slots and the appointments booked on them.
+
+Capacity is enforced by the database: ``Slot.booked_count`` counts the active
+appointments of a slot and a check constraint keeps it between 0 and ``capacity``.
+Booking increments it with one conditional UPDATE (``appointments.rules``), so two
+transactions can never both take the last place, on PostgreSQL or SQLite.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from offices import hours
+from offices.models import Office, ServiceKind, Topic
+
+# Unambiguous when read aloud or handwritten: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def new_manage_token():
+    return secrets.token_urlsafe(32)
+
+
+class SlotQuerySet(models.QuerySet):
+    def for_office(self, office):
+        return self.filter(office=office)
+
+    def on_date(self, day):
+        start = hours.local_datetime(day, datetime.time.min)
+        return self.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+
+    def between(self, start_day, end_day):
+        """Slots starting on local dates start_day..end_day (inclusive)."""
+        start = hours.local_datetime(start_day, datetime.time.min)
+        end = hours.local_datetime(end_day + datetime.timedelta(days=1), datetime.time.min)
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def free(self):
+        return self.filter(is_blocked=False, booked_count__lt=F("capacity"))
+
+    def bookable(self, now=None):
+        """Free slots inside the booking window: from the minimum notice to the horizon."""
+        now = now or timezone.now()
+        earliest = now + datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES)
+        latest = now + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS)
+        return self.free().filter(starts_at__gte=earliest, starts_at__lte=latest)
+
+
+class Slot(models.Model):
+    """A bookable time at an office's appointment service or at the phone service."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="slots", verbose_name=_("office")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
+    booked_count = models.PositiveSmallIntegerField(_("booked"), default=0, editable=False)
+    is_blocked = models.BooleanField(
+        _("blocked"), default=False, help_text=_("A blocked slot is not offered for booking.")
+    )
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "office"]
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "starts_at"], name="appointments_slot_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="appointments_slot_starts_before_ends"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="appointments_slot_capacity_positive"
+            ),
+            # The invariant: never more active bookings than places.
+            models.CheckConstraint(
+                condition=Q(booked_count__gte=0, booked_count__lte=F("capacity")),
+                name="appointments_slot_not_overbooked",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at, hours.local_timezone())
+        return f"{self.office} {local:%d.%m.%Y %H:%M}"
+
+    @property
+    def remaining(self):
+        return max(self.capacity - self.booked_count, 0)
+
+    @property
+    def channel(self):
+        return (
+            Appointment.Channel.PHONE
+            if self.office.is_phone_service
+            else Appointment.Channel.OFFICE
+        )
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.starts_at >= self.ends_at:
+            raise ValidationError(
+                {"ends_at": _("The end must be later than the start.")}, code="ends_before_starts"
+            )
+        if self.capacity is not None and self.capacity < self.booked_count:
+            raise ValidationError(
+                {
+                    "capacity": _("The slot already has %(count)d bookings.")
+                    % {"count": self.booked_count}
+                },
+                code="capacity_below_bookings",
+            )
+        if self.office_id and self.starts_at and self.ends_at:
+            day = hours.localdate(self.starts_at)
+            intervals = hours.opening_intervals(self.office, ServiceKind.APPOINTMENTS, day)
+            if not any(i.start <= self.starts_at and self.ends_at <= i.end for i in intervals):
+                raise ValidationError(
+                    _("The slot is outside the appointment hours of %(office)s.")
+                    % {"office": self.office},
+                    code="outside_hours",
+                )
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Appointment.Status.CANCELLED)
+
+    def for_office(self, office):
+        return self.filter(slot__office=office)
+
+    def on_date(self, day):
+        start = hours.local_datetime(day, datetime.time.min)
+        return self.filter(
+            slot__starts_at__gte=start, slot__starts_at__lt=start + datetime.timedelta(days=1)
+        )
+
+    def upcoming(self, now=None):
+        return self.filter(slot__starts_at__gte=now or timezone.now())
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        ARRIVED = "arrived", _("Arrived")
+        DONE = "done", _("Done")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Channel(models.TextChoices):
+        OFFICE = "office", _("At the service point")
+        PHONE = "phone", _("By phone")
+
+    class Language(models.TextChoices):
+        FINNISH = "fi", _("Finnish")
+        SWEDISH = "sv", _("Swedish")
+        ENGLISH = "en", _("English")
+
+    NOTE_MAX_LENGTH = 500
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=REFERENCE_LENGTH,
+        unique=True,
+        default=new_reference,
+        editable=False,
+    )
+    manage_token = models.CharField(
+        max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("time")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.BOOKED)
+    name = models.CharField(_("name"), max_length=200)
+    phone = PhoneNumberField(_("phone number"))
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language, default=Language.FINNISH
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("topic")
+    )
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    # None = booked by the citizen on the web.
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(
+        _("reminder sent"), null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slot__starts_at", "pk"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | ~Q(status="cancelled"),
+                name="appointments_cancelled_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["phone"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.slot}"
+
+    def get_absolute_url(self):
+        return reverse("appointments:manage", kwargs={"token": self.manage_token})
+
+    @property
+    def is_active(self):
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def has_started(self):
+        return self.slot.starts_at <= timezone.now()
+
+    @property
+    def can_change(self):
+        """Citizens may cancel or move a booking until its start."""
+        return self.status == self.Status.BOOKED and not self.has_started

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -5,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from appointments.rules import slots_generate
 from offices.demo import seed_offices
 
 # username -> (group name or None for a superuser, offices the user staffs)
@@ -40,7 +43,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             offices = seed_offices()
             passwords = self._users(offices)
+            today = timezone.localdate()
+            slots = slots_generate(
+                start=today,
+                end=today + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS),
+            )
         self.stdout.write(self.style.SUCCESS(f"Offices: {', '.join(sorted(offices))}"))
+        self.stdout.write(f"New appointment slots: {slots}")
         self.stdout.write("Demo staff accounts (log in at /admin/):")
         for username, password in passwords.items():
             self.stdout.write(f"  {username:8} {password}")

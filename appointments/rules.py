@@ -1,0 +1,209 @@
+"""Appointment use cases: the one place that books, cancels, moves and generates slots.
+
+Every function that writes runs in one transaction. Taking a place is a conditional
+UPDATE of ``Slot.booked_count`` (``booked_count < capacity``), which the database
+evaluates under the row's write lock: of two concurrent bookings for the last place,
+one updates a row and the other updates none and gets ``SLOT_TAKEN``. The check
+constraint ``appointments_slot_not_overbooked`` backs it up.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offices import hours
+from offices.models import Office, ServiceKind
+
+from .models import Appointment, Slot
+
+SLOT_TAKEN = "slot_taken"
+MESSAGES = {
+    SLOT_TAKEN: _("Sorry, this time was just taken. Please choose another time."),
+    "slot_unavailable": _("This time can no longer be booked. Please choose another time."),
+    "too_late": _("This booking can no longer be changed because the appointment has started."),
+    "not_active": _("This booking has been cancelled."),
+}
+
+
+def _error(code):
+    return ValidationError(MESSAGES[code], code=code)
+
+
+def _take_place(slot, now):
+    """Take one place of ``slot`` or raise; the caller holds a transaction."""
+    if slot.is_blocked or slot.starts_at <= now:
+        raise _error("slot_unavailable")
+    taken = Slot.objects.filter(
+        pk=slot.pk, is_blocked=False, booked_count__lt=F("capacity")
+    ).update(booked_count=F("booked_count") + 1)
+    if not taken:
+        raise _error(SLOT_TAKEN)
+
+
+def _release_place(slot_id):
+    Slot.objects.filter(pk=slot_id, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
+
+
+def check_notice(slot, now=None):
+    """Citizens book from the minimum notice to the horizon (staff may book sooner)."""
+    now = now or timezone.now()
+    if slot.starts_at < now + datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES):
+        raise ValidationError(
+            _("Appointments must be booked at least %(hours)s hours in advance.")
+            % {"hours": f"{settings.APPOINTMENT_MIN_NOTICE_MINUTES / 60:g}"},
+            code="too_soon",
+        )
+    if slot.starts_at > now + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS):
+        raise ValidationError(
+            _("Appointments can be booked at most %(weeks)d weeks ahead.")
+            % {"weeks": settings.APPOINTMENT_HORIZON_WEEKS},
+            code="too_far",
+        )
+
+
+def appointment_book(*, slot, name, phone, topic, language="fi", email="", note="", booked_by=None):
+    """Book one place of ``slot``. Raises ValidationError (code ``slot_taken`` when the
+    last place went to someone else). ``booked_by`` None means the citizen on the web,
+    for whom the minimum notice and the horizon apply."""
+    now = timezone.now()
+    with transaction.atomic():
+        slot = Slot.objects.select_related("office").get(pk=slot.pk)
+        if booked_by is None:
+            check_notice(slot, now)
+        appointment = Appointment(
+            slot=slot,
+            channel=slot.channel,
+            name=name,
+            phone=phone,
+            email=email,
+            language=language,
+            topic=topic,
+            note=note,
+            booked_by=booked_by,
+            updated_by=booked_by,
+        )
+        appointment.full_clean(exclude=["slot"])
+        _take_place(slot, now)
+        appointment.save()
+    return appointment
+
+
+def _locked(appointment):
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("slot__office")
+        .get(pk=appointment.pk)
+    )
+
+
+def appointment_cancel(*, appointment, by=None):
+    """Cancel and free the place at once. Citizens (``by`` None) only before the start."""
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_active:
+            return appointment
+        if by is None and not appointment.can_change:
+            raise _error("too_late")
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = timezone.now()
+        appointment.updated_by = by
+        appointment.save(update_fields=["status", "cancelled_at", "updated_by", "updated_at"])
+        _release_place(appointment.slot_id)
+    return appointment
+
+
+def appointment_rebook(*, appointment, new_slot, by=None):
+    """Move a booking to ``new_slot`` atomically: if the new time cannot be taken,
+    the booking keeps its old time."""
+    now = timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_active:
+            raise _error("not_active")
+        if by is None and not appointment.can_change:
+            raise _error("too_late")
+        if new_slot.pk == appointment.slot_id:
+            return appointment
+        new_slot = Slot.objects.select_related("office").get(pk=new_slot.pk)
+        if by is None:
+            check_notice(new_slot, now)
+        _take_place(new_slot, now)
+        _release_place(appointment.slot_id)
+        appointment.slot = new_slot
+        appointment.channel = new_slot.channel
+        appointment.updated_by = by
+        appointment.reminder_sent_at = None
+        appointment.save(
+            update_fields=["slot", "channel", "updated_by", "updated_at", "reminder_sent_at"]
+        )
+    return appointment
+
+
+def appointment_set_status(*, appointment, status, by):
+    """Staff mark arrived / done / no-show (cancelling goes through appointment_cancel)."""
+    if status == Appointment.Status.CANCELLED:
+        return appointment_cancel(appointment=appointment, by=by)
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_active:
+            raise _error("not_active")
+        appointment.status = status
+        appointment.updated_by = by
+        appointment.save(update_fields=["status", "updated_by", "updated_at"])
+    return appointment
+
+
+def slot_times(office_hours, length):
+    """(start, end) pairs of ``length`` that fit in each opening interval of a day."""
+    for interval in office_hours:
+        start = interval.start
+        while start + length <= interval.end:
+            yield start, start + length
+            start += length
+
+
+def slots_generate(*, start, end, offices=None, capacity=1):
+    """Create the missing slots from the appointment hours of ``offices`` (all that have
+    appointment hours by default) for local dates ``start``..``end``. Idempotent: an
+    existing slot is left as it is. A fixed number of queries per office. Returns the
+    number of slots created."""
+    length = datetime.timedelta(minutes=settings.APPOINTMENT_SLOT_MINUTES)
+    if offices is None:
+        offices = Office.objects.active()
+    created = 0
+    for office in offices:
+        days = hours.opening_hours(office, start, end)
+        wanted = {
+            slot_start: slot_end
+            for day in days
+            for slot_start, slot_end in slot_times(
+                day.services.get(ServiceKind.APPOINTMENTS, []), length
+            )
+        }
+        if not wanted:
+            continue
+        existing = set(
+            Slot.objects.for_office(office).between(start, end).values_list("starts_at", flat=True)
+        )
+        new = [
+            Slot(office=office, starts_at=slot_start, ends_at=slot_end, capacity=capacity)
+            for slot_start, slot_end in sorted(wanted.items())
+            if slot_start not in existing
+        ]
+        Slot.objects.bulk_create(new, ignore_conflicts=True)
+        created += len(new)
+    return created
+
+
+def appointments_purge(*, before):
+    """Anonymise appointments whose slot ended before ``before``: personal data blanked,
+    statistics (office, time, topic, channel, status, language) kept. Idempotent.
+    Returns the number anonymised."""
+    return Appointment.objects.filter(slot__ends_at__lt=before, anonymised_at__isnull=True).update(
+        name="", phone="", email="", note="", anonymised_at=timezone.now()
+    )
