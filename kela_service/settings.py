@@ -30,6 +30,8 @@ env = environ.Env(
     SECURE_HSTS_SECONDS=(int, None),
     SECURE_PROXY_SSL_HEADER=(bool, False),
     # E-mail
+    # Absolute links in emails sent outside a request (reminders).
+    SITE_URL=(str, "http://127.0.0.1:8000"),
     EMAIL_URL=(str, ""),
     DEFAULT_FROM_EMAIL=(str, "Kela <no-reply@kela.example>"),
     # Booking rules (editable without code changes)
@@ -178,6 +180,7 @@ if env("EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+SITE_URL = env("SITE_URL").rstrip("/")
 
 # Security headers (check --deploy passes with PRODUCTION on).
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
