@@ -21,7 +21,7 @@ run: $(VENV)/.installed
 ## test: the whole suite (rules, views, admin, concurrency, browser) on SQLite,
 ## or on PostgreSQL with DATABASE_URL=postgres://...
 test: $(VENV)/.installed
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -38,11 +38,11 @@ format: $(VENV)/.installed
 
 ## messages: refresh and compile translations (needs Debian's gettext)
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=appointments --ignore=callbacks
-	cd offices && ../$(PY) ../manage.py makemessages -l fi -l sv -l en
-	cd appointments && ../$(PY) ../manage.py makemessages -l fi -l sv -l en
-	cd callbacks && ../$(PY) ../manage.py makemessages -l fi -l sv -l en
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=appointments --ignore=callbacks
+	cd offices && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	cd appointments && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	cd callbacks && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed
 	$(PY) bench/booking_race.py
