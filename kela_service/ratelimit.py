@@ -25,8 +25,12 @@ def parse_rate(rate):
 
 
 def client_address(request):
-    """The client's address. Behind a proxy, set the proxy to overwrite REMOTE_ADDR
-    (gunicorn --forwarded-allow-ips); a client-supplied X-Forwarded-For is not trusted."""
+    """The client's address: REMOTE_ADDR, or behind NUM_PROXIES trusted reverse proxies
+    the address the outermost one saw (entries a client adds itself are ignored)."""
+    if settings.NUM_PROXIES:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= settings.NUM_PROXIES:
+            return forwarded[-settings.NUM_PROXIES]
     return request.META.get("REMOTE_ADDR", "")
 
 

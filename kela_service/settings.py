@@ -42,6 +42,8 @@ env = environ.Env(
     CALLBACK_WINDOW_CAPACITY=(int, 10),
     PERSONAL_DATA_RETENTION_DAYS=(int, 90),
     PUBLIC_POST_RATE=(str, "20/10m"),
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0 = none).
+    NUM_PROXIES=(int, 0),
     # Test database name, so that parallel runs on one machine do not collide.
     TEST_DB_NAME=(str, ""),
 )
@@ -233,3 +235,4 @@ CALLBACK_WINDOW_CAPACITY = env("CALLBACK_WINDOW_CAPACITY")
 PERSONAL_DATA_RETENTION_DAYS = env("PERSONAL_DATA_RETENTION_DAYS")
 # "<count>/<period>" with period s, m, h or d, optionally prefixed with a number.
 PUBLIC_POST_RATE = env("PUBLIC_POST_RATE")
+NUM_PROXIES = env("NUM_PROXIES")
