@@ -184,8 +184,12 @@ class WeeklyRule(models.Model):
     def clean(self):
         if self.opens is not None and self.closes is not None and self.opens >= self.closes:
             raise ValidationError(
-                {"closes": _("The closing time must be later than the opening time.")},
-                code="closes_before_opens",
+                {
+                    "closes": ValidationError(
+                        _("The closing time must be later than the opening time."),
+                        code="closes_before_opens",
+                    )
+                }
             )
 
 
@@ -236,7 +240,12 @@ class DateException(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(closed=True, opens__isnull=True, closes__isnull=True)
-                    | Q(closed=False, opens__lt=F("closes"))
+                    | Q(
+                        closed=False,
+                        opens__isnull=False,
+                        closes__isnull=False,
+                        opens__lt=F("closes"),
+                    )
                 ),
                 name="offices_exception_closed_or_hours",
             ),
@@ -253,27 +262,45 @@ class DateException(models.Model):
 
     def clean(self):
         errors = {}
+
+        def error(field, message, code):
+            errors[field] = ValidationError(message, code=code)
+
         if self.closed:
             if self.opens or self.closes:
-                errors["closed"] = _("A closed day has no hours. Clear the times or untick closed.")
+                error(
+                    "closed",
+                    _("A closed day has no hours. Clear the times or untick closed."),
+                    "closed_with_hours",
+                )
         else:
             if not self.service:
-                errors["service"] = _("Special hours need a service.")
+                error("service", _("Special hours need a service."), "hours_need_service")
             if not self.opens:
-                errors["opens"] = _("Enter the opening time.")
+                error("opens", _("Enter the opening time."), "opens_missing")
             if not self.closes:
-                errors["closes"] = _("Enter the closing time.")
+                error("closes", _("Enter the closing time."), "closes_missing")
             if self.opens and self.closes and self.opens >= self.closes:
-                errors["closes"] = _("The closing time must be later than the opening time.")
+                error(
+                    "closes",
+                    _("The closing time must be later than the opening time."),
+                    "closes_before_opens",
+                )
         if self.date:
             today = timezone.localdate()
-            latest = today.replace(year=today.year + self.MAX_YEARS_AHEAD)
+            try:
+                latest = today.replace(year=today.year + self.MAX_YEARS_AHEAD)
+            except ValueError:  # 29 February
+                latest = today.replace(year=today.year + self.MAX_YEARS_AHEAD, day=28)
             if self.date > latest:
-                errors["date"] = _("The date is more than %(years)d years ahead.") % {
-                    "years": self.MAX_YEARS_AHEAD
-                }
+                error(
+                    "date",
+                    _("The date is more than %(years)d years ahead.")
+                    % {"years": self.MAX_YEARS_AHEAD},
+                    "too_far_ahead",
+                )
             elif self.pk is None and self.date < today - datetime.timedelta(days=366):
-                errors["date"] = _("The date is more than a year in the past.")
+                error("date", _("The date is more than a year in the past."), "too_far_back")
         if errors:
             raise ValidationError(errors)
 

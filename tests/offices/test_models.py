@@ -105,20 +105,11 @@ def test_date_exception__closed_with_hours__database_refuses():
         )
 
 
-NULL_TIMES_PASS_THE_CHECK = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "offices_exception_closed_or_hours: opens__lt=F('closes') is NULL, not false, when a "
-        "time is missing, so the CHECK passes (models.py: add opens/closes__isnull=False)"
-    ),
-)
-
-
 @pytest.mark.parametrize(
     ("opens", "closes"),
     [
-        pytest.param(None, None, marks=NULL_TIMES_PASS_THE_CHECK),
-        pytest.param(t(9), None, marks=NULL_TIMES_PASS_THE_CHECK),
+        (None, None),
+        (t(9), None),
         (t(12), t(9)),
         (t(9), t(9)),
     ],
@@ -211,10 +202,6 @@ def test_weekly_rule_clean__closes_before_opens__error_on_closes():
     assert list(errors) == ["closes"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WeeklyRule.clean passes code= with a dict, which ValidationError drops (models.py)",
-)
 def test_weekly_rule_clean__closes_before_opens__error_has_its_code():
     rule = WeeklyRule(
         period=HoursPeriodFactory(), service=APPOINTMENTS, weekday=0, opens=t(12), closes=t(9)
@@ -303,11 +290,6 @@ def test_date_exception_clean__saved_row_in_the_past__may_still_be_edited(pin_cl
     exception.full_clean()
 
 
-@pytest.mark.xfail(
-    raises=ValueError,
-    strict=True,
-    reason="DateException.clean: today.replace(year=+3) on 29 February (models.py bug)",
-)
 def test_date_exception_clean__on_leap_day__does_not_crash(pin_clock):
     pin_clock(helsinki(2028, 2, 29, 10, 0))
 
