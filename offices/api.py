@@ -12,10 +12,13 @@ from .models import Office
 
 router = Router(tags=["offices"])
 
+# OpenAPI names components by class name across all routers, so a second "DayOut"
+# elsewhere would silently replace ours: names here carry an Office/Hours prefix.
+
 MAX_RANGE_DAYS = 366
 
 
-class AddressOut(Schema):
+class OfficeAddressOut(Schema):
     street: str
     postal_code: str
     city: str
@@ -24,24 +27,24 @@ class AddressOut(Schema):
 class OfficeOut(Schema):
     slug: str
     name: str
-    address: AddressOut
+    address: OfficeAddressOut
     services: list[str]
 
 
-class IntervalOut(Schema):
+class HoursIntervalOut(Schema):
     opens: str
     closes: str
 
 
-class DayOut(Schema):
+class HoursDayOut(Schema):
     date: datetime.date
     working_day: bool
     holiday: str | None
-    services: dict[str, list[IntervalOut]]
+    services: dict[str, list[HoursIntervalOut]]
 
 
 class HoursOut(Schema):
-    days: list[DayOut]
+    days: list[HoursDayOut]
 
 
 class ErrorOut(Schema):
