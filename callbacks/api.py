@@ -1,3 +1,51 @@
-from ninja import Router
+"""Open data: the callback windows offered right now (read-only)."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import Router, Schema
+
+from offices import hours
+
+from . import rules
 
 router = Router(tags=["callbacks"])
+
+
+class WindowOut(Schema):
+    start: datetime.datetime
+    end: datetime.datetime
+    remaining: int
+
+
+class DayOut(Schema):
+    date: datetime.date
+    windows: list[WindowOut]
+
+
+class WindowsOut(Schema):
+    days: list[DayOut]
+
+
+@router.get("/callbacks/windows", response=WindowsOut, summary="Callback windows offered now")
+def callback_windows(request):
+    """Exactly the windows the callback form offers at this instant: today (if a working
+    day) and the next working day, windows that start at least the lead time from now
+    and have places left. Times are local (Europe/Helsinki) with their UTC offset."""
+    tz = hours.local_timezone()
+    return {
+        "days": [
+            {
+                "date": day.date,
+                "windows": [
+                    {
+                        "start": timezone.localtime(w.start, tz),
+                        "end": timezone.localtime(w.end, tz),
+                        "remaining": w.remaining,
+                    }
+                    for w in day.windows
+                ],
+            }
+            for day in rules.offered_windows()
+        ]
+    }

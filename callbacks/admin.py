@@ -1,0 +1,130 @@
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offices import hours
+
+from .forms import CallbackForm
+from .models import CallbackAttempt, CallbackRequest
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """Defaults to open requests: what the phone service still has to call."""
+
+    title = _("requests")
+    parameter_name = "show"
+
+    def lookups(self, request, model_admin):
+        return [
+            (None, _("Open")),
+            ("overdue", _("Overdue")),
+            ("today", _("Today's windows")),
+            ("all", _("All")),
+        ]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup} if lookup else {}, [self.parameter_name]
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "all":
+            return queryset
+        if value == "overdue":
+            return queryset.overdue()
+        if value == "today":
+            today = hours.localdate()
+            return queryset.between(
+                hours.local_datetime(today, datetime.time(0)),
+                hours.local_datetime(today + datetime.timedelta(days=1), datetime.time(0)),
+            )
+        return queryset.open()
+
+
+class CallbackAttemptInline(admin.TabularInline):
+    model = CallbackAttempt
+    extra = 0
+    can_delete = False
+    fields = ["made_at", "made_by", "outcome", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CallbackRequest)
+class CallbackRequestAdmin(admin.ModelAdmin):
+    """Staff add a request for a caller with the citizens' form and rules; existing
+    requests are worked in the queue (/staff/callbacks/), so they are read-only here."""
+
+    list_display = [
+        "reference",
+        "window_start",
+        "window_end",
+        "phone",
+        "topic",
+        "language",
+        "status",
+        "overdue",
+        "handled_by",
+        "created_at",
+    ]
+    list_filter = [WhenFilter, "status", "language", "topic"]
+    list_select_related = ["topic", "handled_by"]
+    search_fields = ["reference", "phone"]
+    date_hierarchy = "window_start"
+    ordering = ["window_end", "created_at"]
+    inlines = [CallbackAttemptInline]
+    readonly_fields = [
+        "reference",
+        "window_start",
+        "window_end",
+        "place",
+        "phone",
+        "topic",
+        "language",
+        "message",
+        "status",
+        "handled_by",
+        "taken_at",
+        "closed_at",
+        "created_at",
+        "updated_at",
+        "anonymised_at",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = CallbackForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["window", "phone", "topic", "language", "message"]
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        # New requests were stored by the rules in CallbackForm.clean().
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        return {"language": "fi", **super().get_changeform_initial_data(request)}
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue(timezone.now())

@@ -1,0 +1,446 @@
+"""The rules of callback requests: which windows are offered, and the write use cases.
+
+Everything here reads the phone-service hours and the working-day calendar from the
+offices app's time engine (``offices.hours``); nothing about hours is hard-coded. The
+public form, the admin and the API all call these functions.
+
+Offered windows, at the instant ``now`` (DOMAIN.md, "Callback requests"):
+    - days: today if it is a working day, and the next working day;
+    - windows start at :00 and :30, and the whole window lies in a phone-service
+      opening interval of that day (a closed exception leaves the day without windows);
+    - a window starts at least ``CALLBACK_LEAD_MINUTES`` after ``now``;
+    - a window with ``CALLBACK_WINDOW_CAPACITY`` live requests is full, and not offered.
+
+Capacity under concurrency: each live request holds a numbered place (1..capacity) in
+its window, and the database keeps (window, place) unique among live requests. A writer
+picks the lowest free place inside its transaction; when another writer took the same
+place first, the insert fails on the constraint and the writer tries again with fresh
+data. On PostgreSQL the second insert waits for the first to commit; on SQLite writes
+are serialised by ``BEGIN IMMEDIATE``. Either way the last place goes to one request.
+"""
+
+import datetime
+import math
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python
+
+from offices import hours
+from offices.models import ServiceKind, Topic
+
+from .formatting import describe_window
+from .models import (
+    OPEN_STATUSES,
+    WINDOW_LENGTH,
+    WINDOW_MINUTES,
+    CallbackAttempt,
+    CallbackRequest,
+    Status,
+)
+
+# How often a writer retries after losing a race for a place or a phone number. Each
+# retry follows another writer's commit, so this bounds the work, not correctness.
+MAX_WRITE_ATTEMPTS = 25
+
+
+@dataclass(frozen=True)
+class Window:
+    """A callback window: aware start and end (= due time), and places left."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    remaining: int
+
+    @property
+    def key(self):
+        """The form value: local start as YYYY-MM-DDTHH:MM."""
+        return f"{timezone.localtime(self.start, hours.local_timezone()):%Y-%m-%dT%H:%M}"
+
+
+@dataclass(frozen=True)
+class OfferedDay:
+    date: datetime.date
+    windows: list[Window]
+
+
+def window_capacity():
+    return settings.CALLBACK_WINDOW_CAPACITY
+
+
+def lead_time():
+    return datetime.timedelta(minutes=settings.CALLBACK_LEAD_MINUTES)
+
+
+def parse_window_key(value):
+    """ "2026-12-04T14:30" -> the aware local start, or None if it is no such value."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})", str(value), re.ASCII)
+    if match is None:
+        return None
+    year, month, day, hour, minute = map(int, match.groups())
+    try:
+        return hours.local_datetime(datetime.date(year, month, day), datetime.time(hour, minute))
+    except ValueError:
+        return None
+
+
+# --- Which windows exist and which are offered -------------------------------------
+
+
+def offered_days(now=None):
+    """The dates a callback may be requested for at ``now``: today if it is a working
+    day, and the next working day."""
+    today = hours.localdate(now or timezone.now())
+    days = [today] if hours.is_working_day(today) else []
+    days.append(hours.next_working_day(today))
+    return days
+
+
+def window_times(intervals):
+    """(start, end) of each window that fits whole in the opening ``intervals``:
+    starts on the hour or half past."""
+    for interval in intervals:
+        local = timezone.localtime(interval.start, hours.local_timezone())
+        minutes = local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)
+        minute = math.ceil(minutes / WINDOW_MINUTES) * WINDOW_MINUTES
+        while minute + WINDOW_MINUTES <= 24 * 60:
+            start = hours.local_datetime(local.date(), datetime.time(minute // 60, minute % 60))
+            end = start + WINDOW_LENGTH
+            if end > interval.end:
+                break
+            yield start, end
+            minute += WINDOW_MINUTES
+
+
+def phone_windows(days):
+    """{date: [(start, end), ...]}: every window of the phone-service hours on ``days``
+    (past or future, full or not). No phone service -> no windows."""
+    office = hours.phone_service()
+    if office is None or not days:
+        return {day: [] for day in days}
+    by_date = {d.date: d for d in hours.opening_hours(office, min(days), max(days))}
+    return {
+        day: list(window_times(by_date[day].services.get(ServiceKind.PHONE, []))) for day in days
+    }
+
+
+def window_load(starts):
+    """{start: live requests} for the window starts given (one query)."""
+    rows = (
+        CallbackRequest.objects.live()
+        .filter(window_start__in=list(starts))
+        .values("window_start")
+        .annotate(taken=Count("pk"))
+        .order_by()
+    )
+    return {row["window_start"]: row["taken"] for row in rows}
+
+
+def offered_windows(now=None):
+    """The days with at least one offered window, each with its windows and the places
+    left in them, at ``now``."""
+    now = now or timezone.now()
+    earliest = now + lead_time()
+    capacity = window_capacity()
+    per_day = phone_windows(offered_days(now))
+    future = {day: [(s, e) for s, e in times if s >= earliest] for day, times in per_day.items()}
+    load = window_load(s for times in future.values() for s, _ in times)
+    offered = []
+    for day, times in future.items():
+        windows = [
+            Window(s, e, capacity - load.get(s, 0))
+            for s, e in times
+            if capacity - load.get(s, 0) > 0
+        ]
+        if windows:
+            offered.append(OfferedDay(day, windows))
+    return offered
+
+
+def _check_window(start, now):
+    """The offered ``Window`` that starts at ``start``; ValidationError otherwise."""
+    for day in offered_windows(now):
+        for window in day.windows:
+            if window.start == start:
+                return window
+    earliest = now + lead_time()
+    exists = any(
+        s == start and s >= earliest
+        for times in phone_windows(offered_days(now)).values()
+        for s, _ in times
+    )
+    if exists:
+        raise ValidationError(
+            {"window": _("This time is fully booked. Please choose another time.")},
+            code="window_full",
+        )
+    raise ValidationError(
+        {"window": _("This time is not available. Please choose one of the times offered.")},
+        code="window_unavailable",
+    )
+
+
+# --- Writing requests -----------------------------------------------------------
+
+
+def normalise_phone(phone):
+    """A valid ``PhoneNumber`` (Finnish formats accepted), or ValidationError."""
+    number = to_python(phone, region="FI") if phone else None
+    if number is None or not number.is_valid():
+        raise ValidationError(
+            {"phone": _("Enter a valid phone number, for example 040 123 4567.")},
+            code="invalid_phone",
+        )
+    return number
+
+
+def _start_of_today(now):
+    return hours.local_datetime(hours.localdate(now), datetime.time(0))
+
+
+def _expire_lapsed(phone, now):
+    """Open requests of ``phone`` from earlier days that nobody handled: expire them, so
+    that an old request does not block a new one for ever."""
+    CallbackRequest.objects.open().filter(phone=phone, window_end__lt=_start_of_today(now)).update(
+        status=Status.EXPIRED, closed_at=now, updated_at=now
+    )
+
+
+def open_request_error(existing):
+    return ValidationError(
+        {
+            "phone": _(
+                "There is already an open callback request for this number: we will call "
+                "between %(start)s and %(end)s %(day)s. To choose another time, first cancel "
+                "that request with the cancel link on its confirmation page (reference "
+                "%(reference)s), or call the phone service."
+            )
+            % {
+                **describe_window(existing.window_start, existing.window_end),
+                "reference": existing.reference,
+            }
+        },
+        code="open_request_exists",
+    )
+
+
+def _create_once(*, phone, start, topic, language, message, now):
+    _check_window(start, now)
+    _expire_lapsed(phone, now)
+    existing = CallbackRequest.objects.open().filter(phone=phone).first()
+    if existing is not None:
+        raise open_request_error(existing)
+    taken = set(CallbackRequest.objects.live().in_window(start).values_list("place", flat=True))
+    place = next((p for p in range(1, window_capacity() + 1) if p not in taken), None)
+    if place is None:
+        raise ValidationError(
+            {"window": _("This time is fully booked. Please choose another time.")},
+            code="window_full",
+        )
+    request = CallbackRequest(
+        phone=phone,
+        window_start=start,
+        window_end=start + WINDOW_LENGTH,
+        place=place,
+        topic=topic,
+        language=language,
+        message=message,
+    )
+    # The constraints are checked by the database below (under the race); full_clean
+    # checks the fields.
+    request.full_clean(validate_constraints=False)
+    request.save()
+    return request
+
+
+def callback_create(*, phone, window_start, topic, language, message="", now=None):
+    """Store a callback request for the window starting at ``window_start`` (aware, or a
+    form value "YYYY-MM-DDTHH:MM"). Raises ValidationError (field -> message) when a
+    rule says no, also when another request won the race for the last place."""
+    start = window_start
+    if not isinstance(start, datetime.datetime):
+        start = parse_window_key(start)
+    if start is None or timezone.is_naive(start):
+        raise ValidationError({"window": _("Choose a time for the call.")}, code="window_required")
+    phone = normalise_phone(phone)
+    if not isinstance(topic, Topic) or not topic.is_active:
+        raise ValidationError({"topic": _("Choose a topic.")}, code="topic_required")
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language.")}, code="language_required")
+    for _attempt in range(MAX_WRITE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _create_once(
+                    phone=phone,
+                    start=start,
+                    topic=topic,
+                    language=language,
+                    message=message or "",
+                    now=now or timezone.now(),
+                )
+        except IntegrityError:
+            # Another request took this place or this phone number first: look again.
+            continue
+    raise ValidationError(
+        _("Many people are asking for callbacks right now. Please try again."), code="busy"
+    )
+
+
+def callback_cancel(*, request, now=None):
+    """The citizen cancels an open request; its place is free at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
+        if not locked.is_open:
+            raise ValidationError(
+                _("This callback request is already closed and cannot be cancelled."),
+                code="not_open",
+            )
+        locked.status = Status.CANCELLED
+        locked.closed_at = now
+        locked.save(update_fields=["status", "closed_at", "updated_at"])
+    return locked
+
+
+def callback_take(*, request, user, now=None):
+    """Assign a pending request to ``user``. Of two staff taking at once, one wins (a
+    conditional UPDATE); the other gets a ValidationError that says who has it."""
+    now = now or timezone.now()
+    won = CallbackRequest.objects.filter(pk=request.pk, status=Status.PENDING).update(
+        status=Status.IN_PROGRESS, handled_by=user, taken_at=now, updated_at=now
+    )
+    current = CallbackRequest.objects.select_related("handled_by").get(pk=request.pk)
+    if won:
+        return current
+    if current.status == Status.IN_PROGRESS:
+        if current.handled_by_id == user.pk:
+            raise ValidationError(_("You have already taken this request."), code="yours")
+        holder = current.handled_by
+        name = (holder.get_full_name() or holder.get_username()) if holder else "?"
+        raise ValidationError(_("%(name)s took this request first.") % {"name": name}, code="taken")
+    raise ValidationError(
+        _("This request is no longer pending (%(status)s).")
+        % {"status": current.get_status_display()},
+        code="not_pending",
+    )
+
+
+def callback_record_attempt(*, request, user, outcome, note="", retry=False, now=None):
+    """Record one call attempt by ``user``, who has taken the request.
+
+    ``done`` closes the request. ``no_answer`` with ``retry`` keeps it in progress for
+    another call, which is allowed only while its window lasts; without ``retry`` it
+    closes the request as not reached."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != Status.IN_PROGRESS:
+            raise ValidationError(
+                _("Take the request before recording a call."), code="not_in_progress"
+            )
+        if locked.handled_by_id != user.pk:
+            raise ValidationError(
+                _("Another staff member is handling this request."), code="not_yours"
+            )
+        if outcome == CallbackAttempt.Outcome.DONE:
+            locked.status = Status.DONE
+            locked.closed_at = now
+        elif outcome == CallbackAttempt.Outcome.NO_ANSWER:
+            if retry:
+                if now >= locked.window_end:
+                    raise ValidationError(
+                        {
+                            "result": _(
+                                "The window is over: the request cannot be retried. "
+                                "Close it as not reached."
+                            )
+                        },
+                        code="window_over",
+                    )
+            else:
+                locked.status = Status.NO_ANSWER
+                locked.closed_at = now
+        else:
+            raise ValidationError({"result": _("Choose the result of the call.")}, code="outcome")
+        attempt = CallbackAttempt(
+            request=locked, made_at=now, made_by=user, outcome=outcome, note=note or ""
+        )
+        attempt.full_clean()
+        attempt.save()
+        locked.save(update_fields=["status", "closed_at", "updated_at"])
+    return locked
+
+
+# --- Staff views of the queue ---------------------------------------------------------
+
+
+def queue_load(now=None):
+    """Today's and the next working day's load per window, for staff:
+    [(date, [(start, end, taken, capacity), ...]), ...]."""
+    now = now or timezone.now()
+    today = hours.localdate(now)
+    days = [today, hours.next_working_day(today)]
+    per_day = phone_windows(days)
+    load = window_load(s for times in per_day.values() for s, _ in times)
+    capacity = window_capacity()
+    return [(day, [(s, e, load.get(s, 0), capacity) for s, e in per_day[day]]) for day in days]
+
+
+def callbacks_summary(day, now=None):
+    """The figures of one day's windows: requests (not cancelled), called within the
+    window (first call by the due time), late (first call after it, or not called and
+    the window is over), done, no answer, still open, expired, cancelled."""
+    now = now or timezone.now()
+    start = hours.local_datetime(day, datetime.time(0))
+    end = hours.local_datetime(day + datetime.timedelta(days=1), datetime.time(0))
+    first_call = (
+        CallbackAttempt.objects.filter(request=OuterRef("pk")).order_by("made_at").values("made_at")
+    )
+    rows = (
+        CallbackRequest.objects.between(start, end)
+        .annotate(first_call=Subquery(first_call[:1]))
+        .values("status", "window_end", "first_call")
+    )
+    summary = dict.fromkeys(
+        ["requests", "in_time", "late", "done", "no_answer", "open", "expired", "cancelled"], 0
+    )
+    for row in rows:
+        if row["status"] == Status.CANCELLED:
+            summary["cancelled"] += 1
+            continue
+        summary["requests"] += 1
+        if row["first_call"] is not None:
+            summary["in_time" if row["first_call"] <= row["window_end"] else "late"] += 1
+        elif row["window_end"] < now:
+            summary["late"] += 1
+        if row["status"] == Status.DONE:
+            summary["done"] += 1
+        elif row["status"] == Status.NO_ANSWER:
+            summary["no_answer"] += 1
+        elif row["status"] in OPEN_STATUSES:
+            summary["open"] += 1
+        elif row["status"] == Status.EXPIRED:
+            summary["expired"] += 1
+    return summary
+
+
+# --- Retention -------------------------------------------------------------------
+
+
+def callbacks_purge(*, before, now=None):
+    """Anonymise requests whose window ended before ``before``: phone, message, the
+    private link and call notes blanked; time, topic, language, status and the attempts'
+    times and outcomes kept for statistics. Still-open ones are expired first (an open
+    request needs a phone number). Idempotent. Returns the number anonymised."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = CallbackRequest.objects.filter(window_end__lt=before, anonymised_at__isnull=True)
+        CallbackAttempt.objects.filter(request__in=stale).exclude(note="").update(note="")
+        stale.open().update(status=Status.EXPIRED, closed_at=now, updated_at=now)
+        return stale.update(phone="", message="", secret="", anonymised_at=now, updated_at=now)
