@@ -192,6 +192,10 @@ def _errors(instance):
     return caught.value.error_dict
 
 
+def _codes(error_dict):
+    return {field: [e.code for e in errors] for field, errors in error_dict.items()}
+
+
 def test_weekly_rule_clean__closes_before_opens__error_on_closes():
     rule = WeeklyRule(
         period=HoursPeriodFactory(), service=APPOINTMENTS, weekday=0, opens=t(12), closes=t(9)
@@ -234,7 +238,7 @@ def test_date_exception_clean__special_hours_without_times__errors_on_both_times
 
     errors = _errors(_exception(opens=None, closes=None))
 
-    assert set(errors) == {"opens", "closes"}
+    assert _codes(errors) == {"opens": ["opens_missing"], "closes": ["closes_missing"]}
 
 
 def test_date_exception_clean__special_hours_without_service__error_on_service(pin_clock):
@@ -242,7 +246,7 @@ def test_date_exception_clean__special_hours_without_service__error_on_service(p
 
     errors = _errors(_exception(service=""))
 
-    assert set(errors) == {"service"}
+    assert _codes(errors) == {"service": ["hours_need_service"]}
 
 
 def test_date_exception_clean__closes_before_opens__error_on_closes(pin_clock):
@@ -250,7 +254,7 @@ def test_date_exception_clean__closes_before_opens__error_on_closes(pin_clock):
 
     errors = _errors(_exception(opens=t(12), closes=t(9)))
 
-    assert set(errors) == {"closes"}
+    assert _codes(errors) == {"closes": ["closes_before_opens"]}
 
 
 def test_date_exception_clean__closed_with_times__error_on_closed(pin_clock):
@@ -258,28 +262,28 @@ def test_date_exception_clean__closed_with_times__error_on_closed(pin_clock):
 
     errors = _errors(_exception(closed=True, opens=t(9), closes=None))
 
-    assert set(errors) == {"closed"}
+    assert _codes(errors) == {"closed": ["closed_with_hours"]}
 
 
 @pytest.mark.parametrize(
-    ("date", "ok"),
+    ("date", "code"),
     [
-        (datetime.date(2029, 12, 4), True),  # exactly three years ahead
-        (datetime.date(2029, 12, 5), False),
-        (datetime.date(2062, 12, 4), False),  # a typo in the year
-        (datetime.date(2025, 12, 3), True),  # 366 days back
-        (datetime.date(2025, 12, 2), False),
-        (datetime.date(2016, 12, 4), False),
+        (datetime.date(2029, 12, 4), None),  # exactly three years ahead
+        (datetime.date(2029, 12, 5), "too_far_ahead"),
+        (datetime.date(2062, 12, 4), "too_far_ahead"),  # a typo in the year
+        (datetime.date(2025, 12, 3), None),  # 366 days back
+        (datetime.date(2025, 12, 2), "too_far_back"),
+        (datetime.date(2016, 12, 4), "too_far_back"),
     ],
 )
-def test_date_exception_clean__date_far_ahead_or_back__error_on_date(pin_clock, date, ok):
+def test_date_exception_clean__date_far_ahead_or_back__error_on_date(pin_clock, date, code):
     pin_clock(helsinki(2026, 12, 4, 14, 0))
     exception = _exception(date=date, closed=True, opens=None, closes=None, service="")
 
-    if ok:
+    if code is None:
         exception.full_clean()
     else:
-        assert set(_errors(exception)) == {"date"}
+        assert _codes(_errors(exception)) == {"date": [code]}
 
 
 def test_date_exception_clean__saved_row_in_the_past__may_still_be_edited(pin_clock):
@@ -294,6 +298,9 @@ def test_date_exception_clean__on_leap_day__does_not_crash(pin_clock):
     pin_clock(helsinki(2028, 2, 29, 10, 0))
 
     _exception(date=datetime.date(2028, 3, 10)).full_clean()
+    _exception(date=datetime.date(2031, 2, 28)).full_clean()
+    too_far = _errors(_exception(date=datetime.date(2031, 3, 1)))
+    assert _codes(too_far) == {"date": ["too_far_ahead"]}
 
 
 # --- WeeklyRuleFormSet -------------------------------------------------------------------
