@@ -24,12 +24,16 @@ def _service_status(office_hours, now):
 
 
 def _two_weeks(office, now):
-    """This week's and next week's hours (Monday to Sunday) and the service status."""
+    """This week's and next week's hours (Monday to Sunday) and the service status.
+
+    The status looks two full weeks ahead of today, beyond the two weeks shown: on a
+    Sunday the page ends tomorrow, but the next opening may be ten days away.
+    """
     today = hours.localdate(now)
     monday = today - datetime.timedelta(days=today.weekday())
-    days = hours.opening_hours(office, monday, monday + datetime.timedelta(days=13))
+    days = hours.opening_hours(office, monday, today + datetime.timedelta(days=14))
     return {
-        "weeks": [days[:7], days[7:]],
+        "weeks": [days[:7], days[7:14]],
         "today": today,
         "status": _service_status(days, now),
         "services": list(days[0].services),
