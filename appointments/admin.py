@@ -1,0 +1,415 @@
+"""Slots and appointments in the Django admin (phone-service staff book here).
+
+Every write that touches capacity goes through ``appointments.rules``: booking, moving
+and cancelling from the admin keep ``Slot.booked_count`` right.
+"""
+
+import datetime
+import re
+
+import phonenumbers
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from offices import hours
+from offices.models import Office
+
+from . import rules
+from .forms import AppointmentForm
+from .models import Appointment, Slot
+
+GENERATE_WEEKS = 8
+
+_DATE_FI = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def parse_search_date(word, today):
+    """ "3.12." / "3.12.2026" / "2026-12-03" -> a date, else None."""
+    try:
+        if match := _DATE_ISO.match(word):
+            year, month, day = map(int, match.groups())
+            return datetime.date(year, month, day)
+        if match := _DATE_FI.match(word):
+            day, month = int(match[1]), int(match[2])
+            year = int(match[3]) if match[3] else today.year
+            found = datetime.date(year, month, day)
+            if not match[3] and found < today - datetime.timedelta(days=31):
+                found = found.replace(year=year + 1)
+            return found
+    except ValueError:
+        return None
+    return None
+
+
+class LocalDateFilter(admin.SimpleListFilter):
+    """Today and later by default: the useful view for people booking and serving."""
+
+    title = _("date")
+    parameter_name = "when"
+    field = "starts_at"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("upcoming", _("Today and later")),
+            ("today", _("Today")),
+            ("tomorrow", _("Tomorrow")),
+            ("past", _("Past")),
+            ("all", _("All")),
+        ]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "upcoming") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        today = hours.localdate()
+        midnight = hours.local_datetime(today, datetime.time.min)
+        tomorrow = hours.local_datetime(today + datetime.timedelta(days=1), datetime.time.min)
+        day_after = hours.local_datetime(today + datetime.timedelta(days=2), datetime.time.min)
+        value = self.value() or "upcoming"
+        field = self.field
+        if value == "upcoming":
+            return queryset.filter(**{f"{field}__gte": midnight})
+        if value == "today":
+            return queryset.filter(**{f"{field}__gte": midnight, f"{field}__lt": tomorrow})
+        if value == "tomorrow":
+            return queryset.filter(**{f"{field}__gte": tomorrow, f"{field}__lt": day_after})
+        if value == "past":
+            return queryset.filter(**{f"{field}__lt": midnight})
+        return queryset
+
+
+class AppointmentDateFilter(LocalDateFilter):
+    field = "slot__starts_at"
+
+
+def _local(value):
+    return timezone.localtime(value, hours.local_timezone())
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = [
+        "office",
+        "start",
+        "end",
+        "capacity",
+        "booked_count",
+        "remaining_places",
+        "is_blocked",
+        "book_link",
+    ]
+    list_filter = ["office", LocalDateFilter, "is_blocked"]
+    list_select_related = ["office"]
+    # Words of a search are office names, dates (3.12. / 2026-12-03) and times (9:30).
+    search_fields = ["office__name", "office__slug"]
+    search_help_text = _("For example: Kemi 3.12. 12:30")
+    actions = ["block_slots", "unblock_slots", "generate_slots"]
+    fields = ["office", "starts_at", "ends_at", "capacity", "booked_count", "is_blocked"]
+    readonly_fields = ["booked_count"]
+    list_per_page = 100
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def start(self, obj):
+        return _local(obj.starts_at).strftime("%d.%m.%Y %H:%M")
+
+    @admin.display(description=_("ends"), ordering="ends_at")
+    def end(self, obj):
+        return _local(obj.ends_at).strftime("%H:%M")
+
+    @admin.display(description=_("free places"))
+    def remaining_places(self, obj):
+        return 0 if obj.is_blocked else obj.remaining
+
+    @admin.display(description=_("book"))
+    def book_link(self, obj):
+        if obj.is_blocked or obj.remaining == 0 or obj.starts_at <= timezone.now():
+            return ""
+        url = reverse("admin:appointments_appointment_add") + f"?slot={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Book"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A slot with bookings keeps its office and times: the citizens were told them.
+        if obj is not None and obj.booked_count:
+            return ["office", "starts_at", "ends_at", "booked_count"]
+        return self.readonly_fields
+
+    def get_object(self, request, object_id, from_field=None):
+        # The change view runs in a transaction: lock the row on POST so that the
+        # capacity check in Slot.clean sees a booked count no booking can change before
+        # the save (PostgreSQL; SQLite's IMMEDIATE transactions serialise writers).
+        obj = super().get_object(request, object_id, from_field)
+        if (
+            obj is not None
+            and request.method == "POST"
+            and transaction.get_connection().in_atomic_block
+        ):
+            obj = self.get_queryset(request).select_for_update(of=("self",)).get(pk=obj.pk)
+        return obj
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by office, date and time words; from the appointment form's slot
+        picker, only free future slots."""
+        if self._from_appointment_picker(request):
+            queryset = queryset.free().filter(starts_at__gt=timezone.now())
+        today = hours.localdate()
+        for word in search_term.split():
+            if day := parse_search_date(word, today):
+                queryset = queryset.on_date(day)
+            elif match := _TIME.match(word):
+                queryset = queryset.filter(
+                    starts_at__hour=int(match[1]), starts_at__minute=int(match[2])
+                )
+            else:
+                queryset = queryset.filter(
+                    Q(office__name__icontains=word) | Q(office__slug__icontains=word)
+                )
+        return queryset, False
+
+    @staticmethod
+    def _from_appointment_picker(request):
+        return (
+            request.GET.get("app_label") == "appointments"
+            and request.GET.get("model_name") == "appointment"
+            and request.GET.get("field_name") == "slot"
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("office")
+
+    # --- Actions -----------------------------------------------------------------
+
+    @admin.action(description=_("Block selected slots"), permissions=["change"])
+    def block_slots(self, request, queryset):
+        count = queryset.update(is_blocked=True)
+        self.message_user(
+            request,
+            ngettext("%(count)d slot blocked.", "%(count)d slots blocked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unblock selected slots"), permissions=["change"])
+    def unblock_slots(self, request, queryset):
+        count = queryset.update(is_blocked=False)
+        self.message_user(
+            request,
+            ngettext("%(count)d slot unblocked.", "%(count)d slots unblocked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Generate slots for the next 8 weeks (no selection needed)"),
+        permissions=["add"],
+    )
+    def generate_slots(self, request, queryset):
+        offices = Office.objects.active()
+        office_id = request.GET.get("office__id__exact")
+        if office_id and office_id.isdigit():
+            offices = offices.filter(pk=office_id)
+        today = hours.localdate()
+        count = rules.slots_generate(
+            start=today,
+            end=today + datetime.timedelta(weeks=GENERATE_WEEKS),
+            offices=list(offices),
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d new slot created.", "%(count)d new slots created.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # "Generate" works on the offices, not on selected slots: let it run with
+        # nothing ticked (Django's actions otherwise ask for a selection).
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "generate_slots"
+            and not request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ):
+            post = request.POST.copy()
+            post["select_across"] = "1"
+            post.setlist(ACTION_CHECKBOX_NAME, ["0"])
+            request.POST = post
+        return super().changelist_view(request, extra_context)
+
+    # --- Deleting: only slots without bookings -------------------------------------
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.appointments.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.appointments.exists():
+            self.message_user(request, self._undeletable_message(1), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:appointments_slot_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            # Lock first: a booking that commits meanwhile is seen, not overrun.
+            pks = list(queryset.select_for_update().values_list("pk", flat=True))
+            locked = Slot.objects.filter(pk__in=pks)
+            kept = locked.filter(appointments__isnull=False).distinct().count()
+            locked.filter(appointments__isnull=True).delete()
+        if kept:
+            self.message_user(request, self._undeletable_message(kept), messages.ERROR)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Slot.objects.filter(pk=obj.pk))
+
+    @staticmethod
+    def _undeletable_message(count):
+        return ngettext(
+            "%(count)d slot has bookings and was not deleted. Block it instead, "
+            "or cancel or move its bookings first.",
+            "%(count)d slots have bookings and were not deleted. Block them instead, "
+            "or cancel or move their bookings first.",
+            count,
+        ) % {"count": count}
+
+
+class AdminAppointmentForm(AppointmentForm):
+    """The booking form as the admin uses it.
+
+    The admin view decides once whether a form is valid and then saves without looking
+    back, so here the write (through the rules) is the last step of validation: a time
+    lost to someone else at the last moment becomes a field error on the slot, and the
+    page shows the form again with what was typed. The admin view is one transaction.
+    """
+
+    def is_valid(self):
+        return super().is_valid() and self.save() is not None
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    form = AdminAppointmentForm
+    list_display = [
+        "reference",
+        "time",
+        "office",
+        "name",
+        "phone",
+        "topic",
+        "channel",
+        "status",
+    ]
+    list_filter = ["slot__office", AppointmentDateFilter, "status", "channel"]
+    list_select_related = ["slot__office", "topic"]
+    search_fields = ["reference", "phone", "name"]
+    search_help_text = _("Reference, phone number or name")
+    date_hierarchy = "slot__starts_at"
+    autocomplete_fields = ["slot"]
+    actions = ["cancel_appointments"]
+    audit_fields = [
+        "reference",
+        "channel",
+        "booked_by_display",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "cancelled_at",
+        "reminder_sent_at",
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["slot", "topic"]}),
+        (_("Customer"), {"fields": ["name", "phone", "email", "language", "note"]}),
+    ]
+
+    @admin.display(description=_("time"), ordering="slot__starts_at")
+    def time(self, obj):
+        return _local(obj.slot.starts_at).strftime("%d.%m.%Y %H:%M")
+
+    @admin.display(description=_("office"), ordering="slot__office")
+    def office(self, obj):
+        return obj.slot.office
+
+    @admin.display(description=_("booked by"))
+    def booked_by_display(self, obj):
+        return obj.booked_by or _("The customer, on the web")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return [
+            (None, {"fields": ["slot", "status", "topic"]}),
+            (_("Customer"), {"fields": ["name", "phone", "email", "language", "note"]}),
+            (_("Record"), {"fields": self.audit_fields}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if not obj.is_active:
+            # A cancelled booking is history: it is not reopened or moved.
+            return ["slot", "status", *self.audit_fields]
+        return self.audit_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class RequestAppointmentForm(base):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs.setdefault("user", user)
+                super().__init__(*args, **form_kwargs)
+
+        return RequestAppointmentForm
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("language", Appointment.Language.FINNISH)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        """The form already wrote through the rules (booked_by / updated_by included)."""
+
+    def has_delete_permission(self, request, obj=None):
+        # Bookings are cancelled (which frees the place), never deleted; personal data
+        # is removed by the retention purge.
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        unsearched = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # "040 123 4567" finds +358401234567.
+        try:
+            number = phonenumbers.parse(search_term, "FI")
+        except phonenumbers.NumberParseException:
+            return queryset, may_have_duplicates
+        if phonenumbers.is_possible_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            queryset |= unsearched.filter(phone=e164)
+        return queryset, may_have_duplicates
+
+    @admin.action(description=_("Cancel selected appointments"), permissions=["change"])
+    def cancel_appointments(self, request, queryset):
+        count = 0
+        for appointment in queryset.filter(status=Appointment.Status.BOOKED):
+            rules.appointment_cancel(appointment=appointment, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d appointment cancelled.", "%(count)d appointments cancelled.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

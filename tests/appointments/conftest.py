@@ -1,0 +1,61 @@
+"""Fixtures for the appointment tests: the staff groups, slots and bookings."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+
+from appointments import rules
+from appointments.models import Slot
+from appointments.roles import grant_roles
+from offices.models import Topic
+from tests.factories import helsinki
+
+# A Thursday morning: Tornio's next appointment day is Monday 7.12., Kemi's is today.
+NOW = helsinki(2026, 12, 3, 8, 0)
+
+
+@pytest.fixture(autouse=True)
+def staff_groups(db):
+    """The groups of the data migration (transactional tests flush them away)."""
+    return grant_roles(Group, Permission, ContentType)
+
+
+@pytest.fixture
+def now(pin_clock):
+    return pin_clock(NOW)
+
+
+@pytest.fixture
+def topic(offices):
+    return Topic.objects.order_by("ordering").first()
+
+
+@pytest.fixture
+def make_slot():
+    def make(office, starts_at, *, capacity=1, minutes=30, **fields):
+        return Slot.objects.create(
+            office=office,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=minutes),
+            capacity=capacity,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def tornio_slot(tornio, make_slot):
+    """Monday 7.12.2026 09:00 at Tornio, capacity 1."""
+    return make_slot(tornio, helsinki(2026, 12, 7, 9, 0))
+
+
+@pytest.fixture
+def book(topic):
+    def book_slot(slot, *, name="Maija Meikäläinen", phone="040 123 4567", **fields):
+        fields.setdefault("booked_by", None)
+        return rules.appointment_book(slot=slot, name=name, phone=phone, topic=topic, **fields)
+
+    return book_slot

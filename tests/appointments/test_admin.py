@@ -1,0 +1,335 @@
+import datetime
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from appointments.models import Appointment, Slot
+from tests.factories import helsinki
+
+pytestmark = pytest.mark.django_db
+
+APPOINTMENTS = reverse("admin:appointments_appointment_changelist")
+ADD = reverse("admin:appointments_appointment_add")
+SLOTS = reverse("admin:appointments_slot_changelist")
+AUTOCOMPLETE = reverse("admin:autocomplete")
+
+
+@pytest.fixture
+def phone_client(client, phone_staff):
+    client.force_login(phone_staff)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def _booking(slot, topic, **overrides):
+    return {
+        "slot": slot.pk,
+        "topic": topic.pk,
+        "name": "Matti Virtanen",
+        "phone": "040 765 4321",
+        "email": "",
+        "language": "fi",
+        "note": "Soittaa asumistuesta",
+        **overrides,
+    }
+
+
+def test_appointment_changelist__phone_staff__renders(now, phone_client, tornio_slot, book):
+    book(tornio_slot, name="Maija Meikäläinen")
+
+    response = phone_client.get(APPOINTMENTS)
+
+    assert response.status_code == 200
+    assert "Maija Meikäläinen" in response.text
+
+
+def test_appointment_changelist__default_filter__hides_past_days(
+    now, phone_client, kemi, make_slot, book, pin_clock
+):
+    pin_clock(helsinki(2026, 12, 1, 8, 0))
+    book(make_slot(kemi, helsinki(2026, 12, 2, 12, 0)), name="Eilinen Asiakas")
+    book(make_slot(kemi, helsinki(2026, 12, 3, 15, 0)), name="Tämänpäiväinen Asiakas")
+    pin_clock(helsinki(2026, 12, 3, 8, 0))
+
+    default = phone_client.get(APPOINTMENTS).text
+    everything = phone_client.get(APPOINTMENTS, {"when": "all"}).text
+
+    assert "Tämänpäiväinen Asiakas" in default
+    assert "Eilinen Asiakas" not in default
+    assert "Eilinen Asiakas" in everything
+
+
+def test_appointment_changelist__search_by_phone_in_national_format__finds_it(
+    now, phone_client, tornio_slot, book
+):
+    book(tornio_slot, name="Maija Meikäläinen", phone="+358401234567")
+
+    response = phone_client.get(APPOINTMENTS, {"q": "040 123 4567"})
+
+    assert "Maija Meikäläinen" in response.text
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_appointment_changelist__query_count__does_not_grow_with_appointments(
+    now, admin_client_, phone_office, make_slot, book, django_assert_num_queries, count
+):
+    start = helsinki(2026, 12, 4, 9, 0)
+    for number in range(count):
+        slot = make_slot(phone_office, start + datetime.timedelta(minutes=30 * number))
+        book(slot, name=f"Asiakas {number}", booked_by=None)
+    admin_client_.get(APPOINTMENTS)  # warm the session and permission caches
+
+    with django_assert_num_queries(8):
+        response = admin_client_.get(APPOINTMENTS, {"when": "all"})
+
+    assert response.status_code == 200
+    assert response.text.count("Asiakas ") >= count
+
+
+def test_appointment_add__phone_staff_posts_a_booking__books_it(
+    now, phone_client, phone_staff, tornio_slot, topic
+):
+    response = phone_client.post(ADD, _booking(tornio_slot, topic))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    appointment = Appointment.objects.get()
+    assert appointment.name == "Matti Virtanen"
+    assert appointment.booked_by == phone_staff
+    assert appointment.updated_by == phone_staff
+    assert appointment.channel == Appointment.Channel.OFFICE
+    tornio_slot.refresh_from_db()
+    assert tornio_slot.booked_count == 1
+
+
+def test_appointment_add__taken_slot__field_error_and_the_typed_data_kept(
+    now, phone_client, tornio_slot, topic, book
+):
+    book(tornio_slot)
+
+    response = phone_client.post(ADD, _booking(tornio_slot, topic))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.has_error("slot", code="slot_taken")
+    assert "This time was just taken" in response.text
+    assert 'value="Matti Virtanen"' in response.text
+    assert Appointment.objects.count() == 1
+
+
+def test_appointment_add__slot_from_the_query_string__is_preselected(
+    now, phone_client, tornio_slot
+):
+    response = phone_client.get(ADD, {"slot": tornio_slot.pk})
+
+    assert response.context["adminform"].form.initial["slot"] == str(tornio_slot.pk)
+
+
+def test_appointment_add__office_staff__is_forbidden(now, client, office_staff):
+    client.force_login(office_staff)
+
+    assert client.get(ADD).status_code == 403
+
+
+def test_appointment_change__status_cancelled__frees_the_slot_and_records_who(
+    now, phone_client, phone_staff, tornio_slot, topic, book
+):
+    appointment = book(tornio_slot)
+    url = reverse("admin:appointments_appointment_change", args=[appointment.pk])
+
+    response = phone_client.post(url, {**_booking(tornio_slot, topic), "status": "cancelled"})
+
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    tornio_slot.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+    assert appointment.cancelled_at is not None
+    assert appointment.updated_by == phone_staff
+    assert appointment.name == "Matti Virtanen"
+    assert tornio_slot.booked_count == 0
+
+
+def test_appointment_change__new_slot__moves_the_place(
+    now, phone_client, tornio, tornio_slot, make_slot, topic, book
+):
+    appointment = book(tornio_slot)
+    new_slot = make_slot(tornio, helsinki(2026, 12, 8, 10, 0))
+    url = reverse("admin:appointments_appointment_change", args=[appointment.pk])
+
+    response = phone_client.post(url, {**_booking(new_slot, topic), "status": "booked"})
+
+    assert response.status_code == 302
+    tornio_slot.refresh_from_db()
+    new_slot.refresh_from_db()
+    assert Appointment.objects.get().slot == new_slot
+    assert (tornio_slot.booked_count, new_slot.booked_count) == (0, 1)
+
+
+def test_appointment_change__taken_new_slot__error_and_the_old_time_kept(
+    now, phone_client, tornio, tornio_slot, make_slot, topic, book
+):
+    appointment = book(tornio_slot)
+    full = make_slot(tornio, helsinki(2026, 12, 8, 10, 0))
+    book(full, name="Nopeampi")
+    url = reverse("admin:appointments_appointment_change", args=[appointment.pk])
+
+    response = phone_client.post(url, {**_booking(full, topic), "status": "booked"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error("slot", code="slot_taken")
+    appointment.refresh_from_db()
+    assert appointment.slot == tornio_slot
+    assert appointment.name == "Maija Meikäläinen"
+
+
+def test_appointment_cancel_action__frees_the_places(now, phone_client, tornio_slot, book):
+    appointment = book(tornio_slot)
+
+    response = phone_client.post(
+        APPOINTMENTS,
+        {"action": "cancel_appointments", ACTION_CHECKBOX_NAME: [appointment.pk]},
+    )
+
+    assert response.status_code == 302
+    tornio_slot.refresh_from_db()
+    assert tornio_slot.booked_count == 0
+    assert Appointment.objects.get().status == Appointment.Status.CANCELLED
+
+
+def test_slot_autocomplete__from_the_appointment_form__offers_free_future_slots_only(
+    now, phone_client, tornio, kemi, make_slot, book
+):
+    free = make_slot(kemi, helsinki(2026, 12, 3, 12, 0))
+    full = make_slot(kemi, helsinki(2026, 12, 3, 12, 30))
+    book(full, booked_by=None)
+    make_slot(kemi, helsinki(2026, 12, 3, 13, 0), is_blocked=True)
+    make_slot(kemi, helsinki(2026, 11, 27, 12, 0))  # past
+    make_slot(tornio, helsinki(2026, 12, 7, 9, 0))  # another office
+
+    response = phone_client.get(
+        AUTOCOMPLETE,
+        {
+            "app_label": "appointments",
+            "model_name": "appointment",
+            "field_name": "slot",
+            "term": "kemi",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(free.pk)]
+
+
+def test_slot_autocomplete__date_and_time_words__narrow_the_list(
+    now, phone_client, phone_office, make_slot
+):
+    wanted = make_slot(phone_office, helsinki(2026, 12, 4, 10, 30))
+    make_slot(phone_office, helsinki(2026, 12, 4, 11, 0))
+    make_slot(phone_office, helsinki(2026, 12, 7, 10, 30))
+
+    response = phone_client.get(
+        AUTOCOMPLETE,
+        {
+            "app_label": "appointments",
+            "model_name": "appointment",
+            "field_name": "slot",
+            "term": "phone 4.12. 10:30",
+        },
+    )
+
+    assert [r["id"] for r in response.json()["results"]] == [str(wanted.pk)]
+
+
+def test_slot_changelist__renders_with_remaining_places(now, phone_client, tornio, make_slot):
+    make_slot(tornio, helsinki(2026, 12, 7, 9, 0), capacity=3)
+
+    response = phone_client.get(SLOTS)
+
+    assert response.status_code == 200
+    assert "07.12.2026 09:00" in response.text
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_slot_changelist__query_count__does_not_grow_with_slots(
+    now, admin_client_, phone_office, make_slot, django_assert_num_queries, count
+):
+    start = helsinki(2026, 12, 4, 9, 0)
+    for number in range(count):
+        make_slot(phone_office, start + datetime.timedelta(minutes=30 * number))
+    admin_client_.get(SLOTS)
+
+    with django_assert_num_queries(6):
+        assert admin_client_.get(SLOTS).status_code == 200
+
+
+def test_slot_actions__block_and_unblock(now, phone_client, tornio_slot):
+    phone_client.post(SLOTS, {"action": "block_slots", ACTION_CHECKBOX_NAME: [tornio_slot.pk]})
+    tornio_slot.refresh_from_db()
+    assert tornio_slot.is_blocked
+
+    phone_client.post(SLOTS, {"action": "unblock_slots", ACTION_CHECKBOX_NAME: [tornio_slot.pk]})
+    tornio_slot.refresh_from_db()
+    assert not tornio_slot.is_blocked
+
+
+def test_slot_generate_action__needs_no_selection_and_is_idempotent(now, admin_client_, offices):
+    response = admin_client_.post(SLOTS, {"action": "generate_slots"}, follow=True)
+
+    created = Slot.objects.count()
+    assert created > 0
+    assert "new slots created" in response.text
+    admin_client_.post(SLOTS, {"action": "generate_slots"})
+    assert Slot.objects.count() == created
+
+
+def test_slot_delete__with_a_booking__is_refused_with_a_message(
+    now, admin_client_, tornio_slot, book
+):
+    book(tornio_slot)
+    url = reverse("admin:appointments_slot_delete", args=[tornio_slot.pk])
+
+    response = admin_client_.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert "has bookings and was not deleted" in response.text
+    assert Slot.objects.filter(pk=tornio_slot.pk).exists()
+
+
+def test_slot_delete_action__keeps_booked_slots_and_deletes_free_ones(
+    now, admin_client_, tornio, tornio_slot, make_slot, book
+):
+    book(tornio_slot)
+    free = make_slot(tornio, helsinki(2026, 12, 7, 10, 0))
+
+    response = admin_client_.post(
+        SLOTS,
+        {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [tornio_slot.pk]},
+    )
+    assert response.status_code == 200  # Django's "cannot delete: protected" page
+    assert Slot.objects.filter(pk=tornio_slot.pk).exists()
+
+    admin_client_.post(
+        SLOTS, {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [free.pk]}
+    )
+    assert not Slot.objects.filter(pk=free.pk).exists()
+
+
+def test_slot_change__capacity_below_bookings__is_refused(
+    now, admin_client_, tornio, make_slot, book
+):
+    slot = make_slot(tornio, helsinki(2026, 12, 7, 9, 0), capacity=2)
+    book(slot)
+    book(slot)
+    url = reverse("admin:appointments_slot_change", args=[slot.pk])
+
+    response = admin_client_.post(url, {"capacity": 1, "is_blocked": ""})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error("capacity")
+    slot.refresh_from_db()
+    assert slot.capacity == 2
