@@ -12,22 +12,24 @@ from . import rules
 router = Router(tags=["callbacks"])
 
 
-class WindowOut(Schema):
+class CallbackWindowOut(Schema):
     start: datetime.datetime
     end: datetime.datetime
     remaining: int
 
 
-class DayOut(Schema):
+class CallbackDayOut(Schema):
     date: datetime.date
-    windows: list[WindowOut]
+    windows: list[CallbackWindowOut]
 
 
-class WindowsOut(Schema):
-    days: list[DayOut]
+class CallbackWindowsOut(Schema):
+    days: list[CallbackDayOut]
 
 
-@router.get("/callbacks/windows", response=WindowsOut, summary="Callback windows offered now")
+@router.get(
+    "/callbacks/windows", response=CallbackWindowsOut, summary="Callback windows offered now"
+)
 def callback_windows(request):
     """Exactly the windows the callback form offers at this instant: today (if a working
     day) and the next working day, windows that start at least the lead time from now

@@ -129,7 +129,8 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        # callback_create stored the request in clean().
+        # callback_create stored the request in clean(); there are no many-to-many fields.
+        self.save_m2m = lambda: None
         return self.instance
 
 

@@ -90,6 +90,11 @@ def parse_window_key(value):
         return None
 
 
+def field_error(field, message, code):
+    """A ValidationError for ``field`` whose code survives (forms, tests, API)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 # --- Which windows exist and which are offered -------------------------------------
 
 
@@ -176,13 +181,13 @@ def _check_window(start, now):
         for s, _ in times
     )
     if exists:
-        raise ValidationError(
-            {"window": _("This time is fully booked. Please choose another time.")},
-            code="window_full",
+        raise field_error(
+            "window", _("This time is fully booked. Please choose another time."), "window_full"
         )
-    raise ValidationError(
-        {"window": _("This time is not available. Please choose one of the times offered.")},
-        code="window_unavailable",
+    raise field_error(
+        "window",
+        _("This time is not available. Please choose one of the times offered."),
+        "window_unavailable",
     )
 
 
@@ -193,9 +198,8 @@ def normalise_phone(phone):
     """A valid ``PhoneNumber`` (Finnish formats accepted), or ValidationError."""
     number = to_python(phone, region="FI") if phone else None
     if number is None or not number.is_valid():
-        raise ValidationError(
-            {"phone": _("Enter a valid phone number, for example 040 123 4567.")},
-            code="invalid_phone",
+        raise field_error(
+            "phone", _("Enter a valid phone number, for example 040 123 4567."), "invalid_phone"
         )
     return number
 
@@ -213,20 +217,19 @@ def _expire_lapsed(phone, now):
 
 
 def open_request_error(existing):
-    return ValidationError(
-        {
-            "phone": _(
-                "There is already an open callback request for this number: we will call "
-                "between %(start)s and %(end)s %(day)s. To choose another time, first cancel "
-                "that request with the cancel link on its confirmation page (reference "
-                "%(reference)s), or call the phone service."
-            )
-            % {
-                **describe_window(existing.window_start, existing.window_end),
-                "reference": existing.reference,
-            }
+    return field_error(
+        "phone",
+        _(
+            "There is already an open callback request for this number: we will call "
+            "between %(start)s and %(end)s %(day)s. To choose another time, first cancel "
+            "that request with the cancel link on its confirmation page (reference "
+            "%(reference)s), or call the phone service."
+        )
+        % {
+            **describe_window(existing.window_start, existing.window_end),
+            "reference": existing.reference,
         },
-        code="open_request_exists",
+        "open_request_exists",
     )
 
 
@@ -239,9 +242,8 @@ def _create_once(*, phone, start, topic, language, message, now):
     taken = set(CallbackRequest.objects.live().in_window(start).values_list("place", flat=True))
     place = next((p for p in range(1, window_capacity() + 1) if p not in taken), None)
     if place is None:
-        raise ValidationError(
-            {"window": _("This time is fully booked. Please choose another time.")},
-            code="window_full",
+        raise field_error(
+            "window", _("This time is fully booked. Please choose another time."), "window_full"
         )
     request = CallbackRequest(
         phone=phone,
@@ -267,12 +269,12 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
     if not isinstance(start, datetime.datetime):
         start = parse_window_key(start)
     if start is None or timezone.is_naive(start):
-        raise ValidationError({"window": _("Choose a time for the call.")}, code="window_required")
+        raise field_error("window", _("Choose a time for the call."), "window_required")
     phone = normalise_phone(phone)
     if not isinstance(topic, Topic) or not topic.is_active:
-        raise ValidationError({"topic": _("Choose a topic.")}, code="topic_required")
+        raise field_error("topic", _("Choose a topic."), "topic_required")
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": _("Choose a language.")}, code="language_required")
+        raise field_error("language", _("Choose a language."), "language_required")
     for _attempt in range(MAX_WRITE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -354,20 +356,19 @@ def callback_record_attempt(*, request, user, outcome, note="", retry=False, now
         elif outcome == CallbackAttempt.Outcome.NO_ANSWER:
             if retry:
                 if now >= locked.window_end:
-                    raise ValidationError(
-                        {
-                            "result": _(
-                                "The window is over: the request cannot be retried. "
-                                "Close it as not reached."
-                            )
-                        },
-                        code="window_over",
+                    raise field_error(
+                        "result",
+                        _(
+                            "The window is over: the request cannot be retried. "
+                            "Close it as not reached."
+                        ),
+                        "window_over",
                     )
             else:
                 locked.status = Status.NO_ANSWER
                 locked.closed_at = now
         else:
-            raise ValidationError({"result": _("Choose the result of the call.")}, code="outcome")
+            raise field_error("result", _("Choose the result of the call."), "outcome")
         attempt = CallbackAttempt(
             request=locked, made_at=now, made_by=user, outcome=outcome, note=note or ""
         )

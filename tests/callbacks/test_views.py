@@ -1,0 +1,341 @@
+"""The public form and pages, the staff queue, the API and the admin, through the client."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from callbacks import rules
+from callbacks.models import CallbackRequest, Status
+from tests.factories import UserFactory, helsinki
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limit():
+    cache.clear()
+
+
+@pytest.fixture
+def friday(offices, pin_clock):
+    return pin_clock(FRIDAY_14)
+
+
+def form_data(topic, **overrides):
+    return {
+        "window": "2026-12-04T14:30",
+        "phone": "040 123 4567",
+        "topic": topic.pk,
+        "language": "fi",
+        "message": "Kysymys asumistuesta",
+        **overrides,
+    }
+
+
+# --- Public form --------------------------------------------------------------------
+
+
+def test_request_form__friday_14__lists_todays_and_mondays_windows(client, friday):
+    response = client.get("/en/callbacks/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.findall(r'value="(2026-12-04T[0-9:]+)"', html) == [
+        "2026-12-04T14:30",
+        "2026-12-04T15:00",
+        "2026-12-04T15:30",
+    ]
+    assert len(re.findall(r'value="2026-12-07T', html)) == 14
+    assert "Friday 4 December" in html
+    assert "Monday 7 December" in html
+
+
+def test_request_form__valid_post__redirects_to_private_confirmation_page(client, friday, topic):
+    response = client.post("/en/callbacks/", form_data(topic, language="en"))
+    callback = CallbackRequest.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/en/callbacks/{callback.reference}/{callback.secret}/"
+    page = client.get(response.url).content.decode()
+    assert callback.reference in page
+    assert "We will call you between 14:30 and 15:00 on Friday 4 December." in page
+    assert f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/" in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "sentence"),
+    [
+        ("", "Soitamme sinulle perjantaina 4. joulukuuta klo 14.30–15.00."),
+        ("/sv", "Vi ringer dig på fredag 4 december mellan kl. 14.30 och 15.00."),
+    ],
+)
+def test_confirmation_page__finnish_and_swedish__localised_sentence(
+    client, friday, make_callback, prefix, sentence
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    page = client.get(f"{prefix}/callbacks/{callback.reference}/{callback.secret}/")
+    assert sentence in page.content.decode()
+
+
+def test_confirmation_page__wrong_secret__is_404(client, friday, make_callback):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    assert client.get(f"/callbacks/{callback.reference}/x{callback.secret[1:]}/").status_code == 404
+    assert client.get(f"/callbacks/{callback.reference}/").status_code == 404
+
+
+def test_cancel__post_with_private_link__cancels_and_frees_the_place(client, friday, make_callback):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    response = client.post(f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.status == Status.CANCELLED
+    page = client.get(response.url).content.decode()
+    assert "Your callback request has been cancelled." in page
+    assert "Cancelled" in page
+    again = client.post(f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    assert "already closed" in client.get(again.url).content.decode()
+
+
+def test_cancel__get__is_not_allowed(client, friday, make_callback):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    response = client.get(f"/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    assert response.status_code == 405
+
+
+def test_request_form__errors__keep_what_was_typed_and_link_from_summary(client, friday, topic):
+    response = client.post(
+        "/en/callbacks/", form_data(topic, phone="12", window="", message="Minun viesti")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="12"' in html
+    assert "Minun viesti" in html
+    assert 'href="#id_phone"' in html
+    assert 'href="#id_window_0_0"' in html
+    assert 'id="id_window_0_0"' in html
+    assert "Enter a valid phone number" in html
+    assert "Choose a time for the call." in html
+    assert not CallbackRequest.objects.exists()
+
+
+def test_request_form__finnish_errors__in_finnish(client, friday, topic):
+    response = client.post("/callbacks/", form_data(topic, phone=""))
+    assert "Anna puhelinnumero, johon soitamme." in response.content.decode()
+
+
+def test_request_form__window_taken_meanwhile__says_fully_booked(
+    client, friday, topic, make_callback, settings
+):
+    settings.CALLBACK_WINDOW_CAPACITY = 1
+    page = client.get("/en/callbacks/")
+    assert 'value="2026-12-04T14:30"' in page.content.decode()
+    make_callback(helsinki(2026, 12, 4, 14, 30))
+    response = client.post("/en/callbacks/", form_data(topic))
+    assert response.status_code == 200
+    assert "not available any more" in response.content.decode()
+    assert CallbackRequest.objects.count() == 1
+
+
+def test_request_form__second_request_same_phone__explains_existing_window(
+    client, friday, topic, make_callback
+):
+    make_callback(helsinki(2026, 12, 7, 9, 0), phone="0401234567")
+    response = client.post("/en/callbacks/", form_data(topic))
+    html = response.content.decode()
+    assert "There is already an open callback request for this number" in html
+    assert "between 09:00 and 09:30 on Monday 7 December" in html
+
+
+def test_request_form__no_windows__says_so(client, db, pin_clock):
+    pin_clock(FRIDAY_14)
+    response = client.get("/en/callbacks/")
+    assert "No callback times are available" in response.content.decode()
+
+
+def test_request_form__too_many_posts__429(client, friday, topic, settings):
+    settings.PUBLIC_POST_RATE = "2/m"
+    for _ in range(2):
+        assert client.post("/en/callbacks/", {"phone": "x"}).status_code == 200
+    assert client.post("/en/callbacks/", {"phone": "x"}).status_code == 429
+
+
+# --- Staff queue -----------------------------------------------------------------
+
+
+def test_queue__anonymous__redirected_to_login(client, db):
+    response = client.get("/staff/callbacks/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def test_queue__staff_without_permission__403(client, offices):
+    client.force_login(UserFactory(username="tornio", groups=["Office staff"]))
+    assert client.get("/staff/callbacks/").status_code == 403
+    assert client.get("/staff/callbacks/summary/").status_code == 403
+
+
+def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
+    client, offices, pin_clock, make_callback, phone_staff, django_assert_num_queries
+):
+    pin_clock(helsinki(2026, 12, 4, 9, 0))
+    later = make_callback(helsinki(2026, 12, 4, 11, 0))
+    overdue = make_callback(helsinki(2026, 12, 4, 10, 0))
+    make_callback(helsinki(2026, 12, 7, 9, 0))
+    done = make_callback(helsinki(2026, 12, 4, 9, 30))
+    rules.callback_take(request=done, user=phone_staff)
+    rules.callback_record_attempt(request=done, user=phone_staff, outcome="done")
+    pin_clock(helsinki(2026, 12, 4, 10, 45))
+    client.force_login(phone_staff)
+    # session, user, 2 permission checks, requests, phone service, periods, rules,
+    # exceptions, load per window
+    with django_assert_num_queries(10):
+        response = client.get("/staff/callbacks/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(overdue.reference) < html.index(later.reference)
+    assert done.reference not in html
+    assert html.count('class="is-overdue"') == 1
+    assert "1 myöhässä" in html  # unprefixed staff pages are in Finnish
+    assert [r.reference for r in response.context["requests"] if r.overdue] == [overdue.reference]
+    load = dict(response.context["load"])
+    assert [(f"{s:%H:%M}", taken) for s, _e, taken, _c in load[datetime.date(2026, 12, 4)]][:5] == [
+        ("09:00", 0),
+        ("09:30", 1),
+        ("10:00", 1),
+        ("10:30", 0),
+        ("11:00", 1),
+    ]
+    assert sum(t for _s, _e, t, _c in load[datetime.date(2026, 12, 7)]) == 1
+
+
+def test_queue__many_requests__query_count_does_not_grow(
+    client, friday, make_callback, phone_staff, django_assert_num_queries
+):
+    for hour in range(9, 15):
+        make_callback(helsinki(2026, 12, 7, hour, 0))
+        make_callback(helsinki(2026, 12, 7, hour, 30))
+    client.force_login(phone_staff)
+    with django_assert_num_queries(10):
+        assert client.get("/staff/callbacks/").status_code == 200
+
+
+def test_take__two_staff__second_gets_a_message(
+    client, friday, make_callback, phone_staff, other_phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    rules.callback_take(request=callback, user=other_phone_staff)
+    client.force_login(phone_staff)
+    response = client.post(f"/staff/callbacks/{callback.pk}/take/", follow=True)
+    assert "Outi Toinen ehti ottaa tämän pyynnön ensin." in response.content.decode()
+    callback.refresh_from_db()
+    assert callback.handled_by == other_phone_staff
+
+
+def test_take_and_record__through_pages__closes_the_request(
+    client, friday, make_callback, phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    client.force_login(phone_staff)
+    response = client.post(f"/staff/callbacks/{callback.pk}/take/")
+    assert response.url == f"/staff/callbacks/{callback.pk}/"
+    page = client.get(response.url)
+    assert page.context["can_record"]
+    response = client.post(response.url, {"result": "retry", "note": "Ei vastannut"})
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.status == Status.IN_PROGRESS
+    response = client.post(f"/staff/callbacks/{callback.pk}/", {"result": "done", "note": "OK"})
+    assert response.url == "/staff/callbacks/"
+    callback.refresh_from_db()
+    assert callback.status == Status.DONE
+    assert callback.attempts.count() == 2
+
+
+def test_record__without_taking__shows_error(client, friday, make_callback, phone_staff):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    client.force_login(phone_staff)
+    response = client.post(f"/staff/callbacks/{callback.pk}/", {"result": "done"})
+    assert response.status_code == 200
+    assert "Ota pyyntö käsittelyyn ennen kuin kirjaat puhelun." in response.content.decode()
+
+
+def test_summary__phone_staff__shows_the_days_figures(client, friday, make_callback, phone_staff):
+    make_callback(helsinki(2026, 12, 4, 15, 0))
+    client.force_login(phone_staff)
+    response = client.get("/staff/callbacks/summary/?date=2026-12-04")
+    assert response.status_code == 200
+    assert response.context["summary"]["requests"] == 1
+    assert client.get("/staff/callbacks/summary/?date=nonsense").status_code == 200
+
+
+# --- API ---------------------------------------------------------------------------
+
+
+def test_api_windows__friday_14__lists_friday_afternoon_and_all_of_monday(client, friday):
+    response = client.get("/api/v1/callbacks/windows")
+    assert response.status_code == 200
+    days = response.json()["days"]
+    assert [d["date"] for d in days] == ["2026-12-04", "2026-12-07"]
+    assert days[0]["windows"] == [
+        {"start": "2026-12-04T14:30:00+02:00", "end": "2026-12-04T15:00:00+02:00", "remaining": 10},
+        {"start": "2026-12-04T15:00:00+02:00", "end": "2026-12-04T15:30:00+02:00", "remaining": 10},
+        {"start": "2026-12-04T15:30:00+02:00", "end": "2026-12-04T16:00:00+02:00", "remaining": 10},
+    ]
+    monday = [w["start"][11:16] for w in days[1]["windows"]]
+    assert monday == [f"{h:02d}:{m:02d}" for h in range(9, 16) for m in (0, 30)]
+
+
+def test_api_windows__same_as_form(client, friday, make_callback, settings):
+    settings.CALLBACK_WINDOW_CAPACITY = 2
+    make_callback(helsinki(2026, 12, 4, 15, 0))
+    make_callback(helsinki(2026, 12, 4, 15, 0))
+    make_callback(helsinki(2026, 12, 4, 15, 30))
+    days = client.get("/api/v1/callbacks/windows").json()["days"]
+    assert [(w["start"][11:16], w["remaining"]) for w in days[0]["windows"]] == [
+        ("14:30", 2),
+        ("15:30", 1),
+    ]
+    form_values = re.findall(
+        r'value="(2026-12-0\dT[0-9:]+)"', client.get("/callbacks/").content.decode()
+    )
+    assert form_values == [w["start"][:16] for d in days for w in d["windows"]]
+
+
+# --- Admin -----------------------------------------------------------------------
+
+
+def test_admin__changelist_and_change_page_render(
+    client, friday, make_callback, phone_staff, superuser
+):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    client.force_login(superuser)
+    for params in ["", "?show=all", "?show=overdue", "?show=today", "?q=0401"]:
+        response = client.get(f"/admin/callbacks/callbackrequest/{params}")
+        assert response.status_code == 200
+    assert callback.reference in client.get("/admin/callbacks/callbackrequest/").content.decode()
+    assert client.get(f"/admin/callbacks/callbackrequest/{callback.pk}/change/").status_code == 200
+
+
+def test_admin__phone_staff_adds_a_request_with_the_same_rules(client, friday, topic, phone_staff):
+    client.force_login(phone_staff)
+    url = "/admin/callbacks/callbackrequest/add/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, form_data(topic, window="2026-12-04T14:00"))
+    assert response.status_code == 200
+    assert not CallbackRequest.objects.exists()
+    response = client.post(url, form_data(topic))
+    assert response.status_code == 302
+    callback = CallbackRequest.objects.get()
+    assert callback.window_start == helsinki(2026, 12, 4, 14, 30)
+    assert str(callback.phone) == "+358401234567"
+    # The same number again: the same message as the citizens get.
+    response = client.post(url, form_data(topic, window="2026-12-07T10:00"))
+    assert "Tälle numerolle on jo avoin soittopyyntö" in response.content.decode()
+
+
+def test_reverse__named_urls_exist():
+    assert reverse("callbacks:request") == "/callbacks/"
+    assert reverse("callback_queue:queue") == "/staff/callbacks/"
