@@ -1,8 +1,14 @@
-from django.urls import path
+"""The office staff's daily lists, at /staff/ (not language-prefixed)."""
 
-from . import views
+from django.urls import path, re_path
+
+from . import staff_views
+
+DAY = r"(?P<office>[-a-zA-Z0-9_]+)/(?P<day>\d{4}-\d{2}-\d{2})"
 
 app_name = "staff"
 urlpatterns = [
-    path("", views.staff_index, name="index"),
+    path("", staff_views.index, name="index"),
+    re_path(rf"^{DAY}/$", staff_views.day_list, name="day"),
+    re_path(rf"^{DAY}/csv$", staff_views.day_csv, name="day_csv"),
 ]

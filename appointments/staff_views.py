@@ -1,0 +1,178 @@
+"""Office staff's daily appointment list: /staff/<office>/<YYYY-MM-DD>/.
+
+A user sees the offices they are assigned to (``Office.staff``); the phone service's
+list is for the "Phone service" group; a superuser sees all. Marking arrived / done /
+no-show goes through ``appointments.rules.appointment_set_status``.
+"""
+
+import csv
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from offices import hours
+from offices.models import Office
+
+from . import roles
+from .models import Appointment
+from .rules import appointment_set_status
+
+MARKABLE = [Appointment.Status.ARRIVED, Appointment.Status.DONE, Appointment.Status.NO_SHOW]
+MARK_PERMISSION = f"appointments.{roles.MARK_STATUS_CODENAME}"
+# A cell starting with one of these is a formula to a spreadsheet: neutralise it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def visible_offices(user):
+    """The offices whose daily list ``user`` may see, in display order."""
+    offices = Office.objects.active()
+    if user.is_superuser:
+        return offices
+    allowed = offices.filter(staff=user)
+    if user.groups.filter(name=roles.PHONE_SERVICE).exists():
+        allowed = allowed | offices.filter(kind=Office.Kind.PHONE_SERVICE)
+    return allowed.distinct()
+
+
+def _office_for(request, slug):
+    office = get_object_or_404(Office.objects.active(), slug=slug)
+    if not visible_offices(request.user).filter(pk=office.pk).exists():
+        raise PermissionDenied
+    return office
+
+
+def _parse_day(day):
+    try:
+        return datetime.date.fromisoformat(day)
+    except ValueError:
+        raise Http404(_("Not a date: %(day)s") % {"day": day}) from None
+
+
+def _day_appointments(office, day):
+    return (
+        Appointment.objects.for_office(office)
+        .on_date(day)
+        .select_related("slot", "topic")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+@login_required
+def index(request):
+    """The user's office today, or a choice of their offices."""
+    offices = list(visible_offices(request.user))
+    today = hours.localdate()
+    if len(offices) == 1:
+        return redirect("staff:day", office=offices[0].slug, day=today.isoformat())
+    return render(request, "appointments/staff/index.html", {"offices": offices, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def day_list(request, office, day):
+    office = _office_for(request, office)
+    day = _parse_day(day)
+    if request.method == "POST":
+        return _mark(request, office, day)
+    appointments = list(_day_appointments(office, day))
+    active = [a for a in appointments if a.is_active]
+    context = {
+        "office": office,
+        "day": day,
+        "day_label": date_format(day, "l j.n.Y"),
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "today": hours.localdate(),
+        "appointments": appointments,
+        "active_count": len(active),
+        "mark_choices": [(status.value, status.label) for status in MARKABLE],
+        "can_mark": request.user.has_perm(MARK_PERMISSION),
+        "holiday": hours.holiday_name(day),
+    }
+    return render(request, "appointments/staff/day.html", context)
+
+
+def _mark(request, office, day):
+    if not request.user.has_perm(MARK_PERMISSION):
+        raise PermissionDenied
+    status = request.POST.get("status")
+    appointment = get_object_or_404(
+        _day_appointments(office, day), pk=request.POST.get("appointment") or 0
+    )
+    if status not in MARKABLE:
+        messages.error(request, _("Choose arrived, done or no-show."))
+    else:
+        try:
+            appointment = appointment_set_status(
+                appointment=appointment, status=status, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(time)s %(name)s: %(status)s.")
+                % {
+                    "time": hours_minutes(appointment),
+                    "name": appointment.name,
+                    "status": appointment.get_status_display(),
+                },
+            )
+    return redirect("staff:day", office=office.slug, day=day.isoformat())
+
+
+def hours_minutes(appointment):
+    return f"{timezone.localtime(appointment.slot.starts_at, hours.local_timezone()):%H:%M}"
+
+
+def _cell(value):
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def day_csv(request, office, day):
+    office = _office_for(request, office)
+    day = _parse_day(day)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="appointments-{office.slug}-{day.isoformat()}.csv"'
+    )
+    # A byte order mark so that spreadsheet programs read UTF-8 (ä, ö, å) right.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Time"),
+            _("Reference"),
+            _("Name"),
+            _("Phone"),
+            _("Topic"),
+            _("Channel"),
+            _("Language"),
+            _("Status"),
+        ]
+    )
+    for appointment in _day_appointments(office, day):
+        writer.writerow(
+            [
+                hours_minutes(appointment),
+                appointment.reference,
+                _cell(appointment.name),
+                appointment.phone.as_national if appointment.phone else "",
+                appointment.topic.name,
+                appointment.get_channel_display(),
+                appointment.get_language_display(),
+                appointment.get_status_display(),
+            ]
+        )
+    return response

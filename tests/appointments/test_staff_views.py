@@ -1,0 +1,214 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from appointments.models import Appointment
+from tests.factories import UserFactory, helsinki
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 12, 7)
+
+
+def day_url(office="tornio", day=MONDAY):
+    return reverse("staff:day", kwargs={"office": office, "day": day.isoformat()})
+
+
+def csv_url(office="tornio", day=MONDAY):
+    return reverse("staff:day_csv", kwargs={"office": office, "day": day.isoformat()})
+
+
+@pytest.fixture
+def staff_client(client, office_staff):
+    client.force_login(office_staff)
+    return client
+
+
+def test_day_list__anonymous__redirects_to_the_admin_login(client, offices):
+    response = client.get(day_url())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_day_list__other_office__is_forbidden(staff_client):
+    assert staff_client.get(day_url("kemi")).status_code == 403
+    assert staff_client.get(csv_url("kemi")).status_code == 403
+
+
+def test_day_list__user_without_offices__is_forbidden(client, offices):
+    client.force_login(UserFactory())
+
+    assert client.get(day_url()).status_code == 403
+
+
+def test_day_list__own_office__shows_the_days_appointments(
+    now, staff_client, tornio, tornio_slot, make_slot, book
+):
+    book(tornio_slot, name="Maija Meikäläinen", language="sv")
+    book(make_slot(tornio, helsinki(2026, 12, 8, 9, 0)), name="Huomisen Asiakas")
+
+    response = staff_client.get(day_url())
+
+    assert response.status_code == 200
+    text = response.text
+    assert "Maija Meikäläinen" in text
+    assert "040 1234567" in text
+    assert "09:00–09:30" in text
+    assert "Huomisen Asiakas" not in text
+    assert day_url(day=MONDAY - datetime.timedelta(days=1)) in text
+    assert day_url(day=MONDAY + datetime.timedelta(days=1)) in text
+    assert csv_url() in text
+
+
+def test_day_list__no_appointments__says_so(now, staff_client):
+    response = staff_client.get(day_url())
+
+    assert response.status_code == 200
+    assert "No appointments on this day" in response.text
+
+
+def test_day_list__not_a_date__is_404(staff_client):
+    assert staff_client.get("/staff/tornio/2026-02-30/").status_code == 404
+
+
+def test_day_list__superuser__sees_every_office(client, superuser, offices):
+    client.force_login(superuser)
+
+    assert client.get(day_url("kemi")).status_code == 200
+    assert client.get(day_url("phone")).status_code == 200
+
+
+def test_day_list__phone_service_group__sees_the_phone_service(client, phone_staff, offices):
+    client.force_login(phone_staff)
+
+    assert client.get(day_url("phone")).status_code == 200
+    assert client.get(day_url("tornio")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_day_list__query_count__does_not_grow_with_appointments(
+    now, client, phone_staff, phone_office, make_slot, book, django_assert_num_queries, count
+):
+    start = helsinki(2026, 12, 7, 9, 0)
+    for number in range(count):
+        slot = make_slot(phone_office, start + datetime.timedelta(minutes=5 * number))
+        book(slot, name=f"Asiakas {number}")
+    client.force_login(phone_staff)
+
+    with django_assert_num_queries(8):
+        response = client.get(day_url("phone"))
+
+    assert response.text.count('<tr class="status-booked">') == count
+
+
+def test_mark__arrived__sets_the_status_and_redirects_back(
+    now, staff_client, office_staff, tornio_slot, book
+):
+    appointment = book(tornio_slot)
+
+    response = staff_client.post(day_url(), {"appointment": appointment.pk, "status": "arrived"})
+
+    assert response.status_code == 302
+    assert response.url == day_url()
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.ARRIVED
+    assert appointment.updated_by == office_staff
+    followed = staff_client.get(response.url)
+    assert "Arrived" in followed.text
+
+
+def test_mark__cancelled_appointment__shows_an_error(now, staff_client, tornio_slot, book):
+    from appointments.rules import appointment_cancel
+
+    appointment = appointment_cancel(appointment=book(tornio_slot))
+
+    response = staff_client.post(
+        day_url(), {"appointment": appointment.pk, "status": "done"}, follow=True
+    )
+
+    assert "This booking has been cancelled." in response.text
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+
+
+def test_mark__cancel_is_not_offered_here(now, staff_client, tornio_slot, book):
+    appointment = book(tornio_slot)
+
+    staff_client.post(day_url(), {"appointment": appointment.pk, "status": "cancelled"})
+
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_mark__appointment_of_another_office__is_404(now, staff_client, kemi, make_slot, book):
+    other = book(make_slot(kemi, helsinki(2026, 12, 7, 12, 0)))
+
+    response = staff_client.post(day_url(), {"appointment": other.pk, "status": "arrived"})
+
+    assert response.status_code == 404
+
+
+def test_mark__without_the_permission__is_forbidden(now, client, tornio, tornio_slot, book):
+    viewer = UserFactory()
+    tornio.staff.add(viewer)
+    client.force_login(viewer)
+    appointment = book(tornio_slot)
+
+    response = client.post(day_url(), {"appointment": appointment.pk, "status": "arrived"})
+
+    assert response.status_code == 403
+
+
+def test_mark__without_a_csrf_token__is_refused(now, office_staff, tornio_slot, book):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(office_staff)
+    appointment = book(tornio_slot)
+
+    response = client.post(day_url(), {"appointment": appointment.pk, "status": "arrived"})
+
+    assert response.status_code == 403
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_csv__lists_the_day_and_neutralises_formulas(
+    now, staff_client, tornio, tornio_slot, make_slot, book
+):
+    book(tornio_slot, name="=HYPERLINK(1)")
+    book(make_slot(tornio, helsinki(2026, 12, 7, 9, 30)), name="Åsa Öberg")
+
+    response = staff_client.get(csv_url())
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows[0]) == 8  # the header, in Finnish like the staff pages
+    assert [row[0] for row in rows[1:]] == ["09:00", "09:30"]
+    assert rows[1][2] == "'=HYPERLINK(1)"
+    assert rows[2][2] == "Åsa Öberg"
+
+
+def test_index__one_office__redirects_to_today(now, staff_client):
+    response = staff_client.get(reverse("staff:index"))
+
+    assert response.status_code == 302
+    assert response.url == day_url(day=datetime.date(2026, 12, 3))
+
+
+def test_index__several_offices__lists_them(now, client, superuser, offices):
+    client.force_login(superuser)
+
+    response = client.get(reverse("staff:index"))
+
+    assert response.status_code == 200
+    assert day_url("kemi", datetime.date(2026, 12, 3)) in response.text
+
+
+def test_index__anonymous__redirects_to_login(client, db):
+    assert client.get(reverse("staff:index")).status_code == 302
