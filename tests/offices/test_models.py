@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.forms import inlineformset_factory
 
 from offices.forms import WeeklyRuleFormSet
@@ -155,9 +155,16 @@ def test_date_exception__valid_rows__are_saved():
     assert DateException.objects.filter(office=office).count() == 2
 
 
-@pytest.mark.parametrize("postal_code", ["9540", "954000", "9540A", "FI-95400", " 9540"])
+@pytest.mark.parametrize("postal_code", ["9540", "9540A", "ABCDE", " 9540", "1"])
 def test_office__bad_postal_code__database_refuses(postal_code):
     with violates():
+        OfficeFactory(postal_code=postal_code)
+
+
+@pytest.mark.parametrize("postal_code", ["954000", "FI-95400"])
+def test_office__too_long_postal_code__database_refuses(postal_code):
+    # PostgreSQL stops it at varchar(5) (DataError), SQLite at the CHECK (IntegrityError).
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         OfficeFactory(postal_code=postal_code)
 
 
