@@ -295,3 +295,56 @@ def test_date_exception_add_form__date_defaults_to_tomorrow(admin_at, offices):
     response = admin_client.get("/admin/offices/dateexception/add/")
 
     assert response.context["adminform"].form.initial["date"] == datetime.date(2027, 1, 5)
+
+
+def test_hours_period_change__rule_moved_and_new_rule_in_its_old_place__saved(
+    admin_client, offices
+):
+    kemi = offices["kemi"]
+    period = kemi.periods.get()
+    thursday = period.rules.get(service=ServiceKind.INFO_POINT, weekday=3)
+    others = list(period.rules.exclude(pk=thursday.pk))
+    data = {
+        "office": kemi.pk,
+        "name": period.name,
+        "valid_from": f"{period.valid_from:%Y-%m-%d}",
+        "valid_until": "",
+        "rules-TOTAL_FORMS": str(len(others) + 2),
+        "rules-INITIAL_FORMS": str(len(others) + 1),
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+    }
+    rows = [
+        (thursday, "14:00", "16:00"),
+        *((r, f"{r.opens:%H:%M}", f"{r.closes:%H:%M}") for r in others),
+    ]
+    for index, (rule, opens, closes) in enumerate(rows):
+        data.update(
+            {
+                f"rules-{index}-id": rule.pk,
+                f"rules-{index}-period": period.pk,
+                f"rules-{index}-service": rule.service,
+                f"rules-{index}-weekday": rule.weekday,
+                f"rules-{index}-opens": opens,
+                f"rules-{index}-closes": closes,
+            }
+        )
+    new = len(rows)
+    data.update(
+        {
+            f"rules-{new}-period": period.pk,
+            f"rules-{new}-service": ServiceKind.INFO_POINT,
+            f"rules-{new}-weekday": 3,
+            f"rules-{new}-opens": "12:00",
+            f"rules-{new}-closes": "14:00",
+        }
+    )
+
+    response = admin_client.post(f"/admin/offices/hoursperiod/{period.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    thursday_rules = period.rules.filter(service=ServiceKind.INFO_POINT, weekday=3)
+    assert sorted((f"{r.opens:%H:%M}", f"{r.closes:%H:%M}") for r in thursday_rules) == [
+        ("12:00", "14:00"),
+        ("14:00", "16:00"),
+    ]

@@ -428,3 +428,14 @@ def test_language_switcher__on_a_page__posts_to_set_language_with_this_path(clie
 
     assert 'action="/i18n/setlang/"' in html
     assert 'name="next" type="hidden" value="/sv/offices/kemi/"' in html
+
+
+def test_office_page__office_without_hours__renders(client, db):
+    OfficeFactory(slug="new-office", name="Uusi", street_address="Kauppakatu 1")
+
+    response = client.get("/offices/new-office/")
+
+    assert response.status_code == 200
+    assert "Kauppakatu 1" in response.content.decode()
+    assert response.context["services"] == []
+    assert len(tables(response).tables) == 2
