@@ -2,13 +2,14 @@
 
 import datetime
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from . import hours
-from .models import Office
+from .models import HoursPeriod, Office
 
 router = Router(tags=["offices"])
 
@@ -85,7 +86,13 @@ def _hours_payload(office, start, end):
 
 @router.get("/offices", response=list[OfficeOut], summary="Service points")
 def list_offices(request):
-    offices = Office.objects.active().service_points().prefetch_related("periods__rules")
+    # Services of periods that have ended are not offered any more.
+    current_periods = HoursPeriod.objects.exclude(valid_until__lt=hours.localdate())
+    offices = (
+        Office.objects.active()
+        .service_points()
+        .prefetch_related(Prefetch("periods", queryset=current_periods), "periods__rules")
+    )
     return [
         {
             "slug": office.slug,

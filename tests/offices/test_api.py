@@ -5,7 +5,13 @@ import datetime
 import pytest
 
 from offices.models import Office
-from tests.factories import DateExceptionFactory, OfficeFactory
+from tests.factories import (
+    DateExceptionFactory,
+    HoursPeriodFactory,
+    OfficeFactory,
+    WeeklyRuleFactory,
+    helsinki,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +326,24 @@ def test_schema__offices_response__documents_slug_name_address_services(client, 
 def test_api__no_office_rows__offices_list_is_empty(client, db):
     assert not Office.objects.exists()
     assert get_json(client, "/api/v1/offices") == []
+
+
+def test_offices__services_of_ended_periods__not_listed(client, offices, pin_clock):
+    pin_clock(helsinki(2027, 9, 1, 10, 0))
+    tornio = offices["tornio"]
+    for name, start, end in [("Summer 2027", 6, 8), ("Winter 2028", 1, 2)]:
+        year = 2028 if name.startswith("Winter") else 2027
+        period = HoursPeriodFactory(
+            office=tornio,
+            name=name,
+            valid_from=datetime.date(year, start, 1),
+            valid_until=datetime.date(year, end, 28),
+        )
+        service = "info_point" if year == 2027 else "phone"
+        WeeklyRuleFactory(period=period, service=service)
+
+    payload = get_json(client, "/api/v1/offices")
+
+    # The summer's info point has ended; the coming winter's hours count.
+    assert payload[0]["slug"] == "tornio"
+    assert payload[0]["services"] == ["appointments", "self_service", "phone"]
