@@ -386,7 +386,6 @@ def _switch(client, language, next_url, expected):
     assert html_lang(page) == language
 
 
-@pytest.mark.urls("tests.kela_service.urls_set_language")
 @pytest.mark.parametrize(("language", "next_url", "expected"), SWITCHES)
 def test_set_language__post__redirects_to_the_same_page_in_that_language(
     client, offices, language, next_url, expected
@@ -415,7 +414,6 @@ def test_set_language__project_urls__switch_from_swedish_or_english(
     _switch(client, language, next_url, expected)
 
 
-@pytest.mark.urls("tests.kela_service.urls_set_language")
 def test_set_language__foreign_next_url__goes_home_not_away(client, offices):
     response = client.post("/i18n/setlang/", {"language": "sv", "next": "https://evil.example/sv/"})
 
