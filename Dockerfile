@@ -20,7 +20,7 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=localhost \
 USER kela
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
+    CMD python bin/healthcheck.py
 
 # Set at run time: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (postgres://...), REDIS_URL,
 # CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER=true, EMAIL_URL, SITE_URL.

@@ -66,8 +66,10 @@ def parse_range(start, end, *, max_days=MAX_RANGE_DAYS):
     return start_date, end_date
 
 
-def _hours_payload(office, start, end):
-    days = hours.opening_hours(office, *parse_range(start, end))
+def _hours_payload(office, start, end, lang):
+    if lang not in (None, *hours.HOLIDAY_LANGUAGES):
+        raise HttpError(400, _("lang must be fi, sv or en."))
+    days = hours.opening_hours(office, *parse_range(start, end), language=lang or "fi")
     return {
         "days": [
             {
@@ -113,9 +115,11 @@ def list_offices(request):
     response={200: HoursOut, 400: ErrorOut},
     summary="Opening hours of a service point per day",
 )
-def office_hours(request, slug: str, start: str | None = None, end: str | None = None):
+def office_hours(
+    request, slug: str, start: str | None = None, end: str | None = None, lang: str | None = None
+):
     office = get_object_or_404(Office.objects.active().service_points(), slug=slug)
-    return _hours_payload(office, start, end)
+    return _hours_payload(office, start, end, lang)
 
 
 @router.get(
@@ -123,8 +127,10 @@ def office_hours(request, slug: str, start: str | None = None, end: str | None =
     response={200: HoursOut, 400: ErrorOut},
     summary="Opening hours of the phone service per day",
 )
-def phone_service_hours(request, start: str | None = None, end: str | None = None):
+def phone_service_hours(
+    request, start: str | None = None, end: str | None = None, lang: str | None = None
+):
     office = Office.objects.active().phone_service()
     if office is None:
         raise HttpError(404, _("The phone service is not set up."))
-    return _hours_payload(office, start, end)
+    return _hours_payload(office, start, end, lang)
