@@ -283,7 +283,7 @@ def test_schema__is_openapi_json_listing_the_offices_paths(client, db):
         assert "200" in schema["paths"][path]["get"]["responses"]
     hours = schema["paths"]["/api/v1/offices/{slug}/hours"]["get"]
     assert "400" in hours["responses"]
-    assert {p["name"] for p in hours["parameters"]} == {"slug", "start", "end"}
+    assert {p["name"] for p in hours["parameters"]} == {"slug", "start", "end", "lang"}
     # Every reference resolves to a component.
     components = schema["components"]["schemas"]
     for ref in _refs(schema):
@@ -347,3 +347,22 @@ def test_offices__services_of_ended_periods__not_listed(client, offices, pin_clo
     # The summer's info point has ended; the coming winter's hours count.
     assert payload[0]["slug"] == "tornio"
     assert payload[0]["services"] == ["appointments", "self_service", "phone"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [(None, "Jouluaatto"), ("fi", "Jouluaatto"), ("sv", "Julafton"), ("en", "Christmas Eve")],
+)
+def test_hours__lang_parameter__names_holidays_in_that_language(client, offices, lang, name):
+    query = "start=2026-12-24&end=2026-12-24" + (f"&lang={lang}" if lang else "")
+
+    days = get_json(client, f"/api/v1/offices/kemi/hours?{query}")["days"]
+
+    assert days[0]["holiday"] == name
+
+
+def test_hours__unknown_lang__400(client, offices):
+    response = client.get("/api/v1/phone-service/hours?start=2026-12-24&end=2026-12-24&lang=de")
+
+    assert response.status_code == 400
+    assert "lang" in response.json()["detail"]
