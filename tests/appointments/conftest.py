@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 
 from appointments import rules
 from appointments.models import Slot
@@ -59,3 +60,9 @@ def book(topic):
         return rules.appointment_book(slot=slot, name=name, phone=phone, topic=topic, **fields)
 
     return book_slot
+
+
+def finnish(text):
+    """``text`` (a lazy string or a msgid) as the Finnish pages show it."""
+    with translation.override("fi"):
+        return translation.gettext(str(text))

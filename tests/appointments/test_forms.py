@@ -1,7 +1,7 @@
 import pytest
 
 from appointments import rules
-from appointments.forms import AppointmentForm
+from appointments.forms import TAKEN_MESSAGE, AppointmentForm
 from appointments.models import Appointment
 from tests.factories import UserFactory, helsinki
 
@@ -51,7 +51,7 @@ def test_appointment_form__full_slot__says_the_time_was_just_taken(now, data, to
 
     assert not form.is_valid()
     assert form.has_error("slot", code=rules.SLOT_TAKEN)
-    assert "just taken" in form.errors["slot"][0]
+    assert form.errors["slot"] == [str(TAKEN_MESSAGE)]
 
 
 def test_appointment_form__slot_taken_after_validation__save_keeps_the_typed_data(

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from appointments.models import Appointment
+from appointments.rules import MESSAGES
+from tests.appointments.conftest import finnish
 from tests.factories import UserFactory, helsinki
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,7 @@ def test_day_list__no_appointments__says_so(now, staff_client):
     response = staff_client.get(day_url())
 
     assert response.status_code == 200
-    assert "No appointments on this day" in response.text
+    assert finnish("No appointments on this day.") in response.text
 
 
 def test_day_list__not_a_date__is_404(staff_client):
@@ -118,7 +120,7 @@ def test_mark__arrived__sets_the_status_and_redirects_back(
     assert appointment.status == Appointment.Status.ARRIVED
     assert appointment.updated_by == office_staff
     followed = staff_client.get(response.url)
-    assert "Arrived" in followed.text
+    assert finnish(Appointment.Status.ARRIVED.label) in followed.text
 
 
 def test_mark__cancelled_appointment__shows_an_error(now, staff_client, tornio_slot, book):
@@ -130,7 +132,7 @@ def test_mark__cancelled_appointment__shows_an_error(now, staff_client, tornio_s
         day_url(), {"appointment": appointment.pk, "status": "done"}, follow=True
     )
 
-    assert "This booking has been cancelled." in response.text
+    assert finnish(MESSAGES["not_active"]) in response.text
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
 
