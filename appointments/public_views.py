@@ -9,6 +9,7 @@ shared ``AppointmentForm`` and ``rules.appointment_book``; the private manage li
 """
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -42,6 +43,7 @@ STEPS = [
 ]
 # How many other free times a citizen who lost a race is offered on the details page.
 ALTERNATIVES = 8
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 # Ids are positive integers that fit in a bigint.
 MAX_ID_DIGITS = 18
 
@@ -85,6 +87,11 @@ def _as_id(value):
     return None
 
 
+def _as_slug(value):
+    value = (value or "").strip()
+    return value if SLUG.fullmatch(value) else ""
+
+
 def _as_date(value):
     try:
         return datetime.date.fromisoformat((value or "").strip()[:10])
@@ -104,7 +111,7 @@ def _window():
 
 def _parse_where(data):
     """Office and topic, or Restart to step 1."""
-    office = bookable_offices().filter(slug=str(data.get("office", ""))[:50]).first()
+    office = bookable_offices().filter(slug=_as_slug(data.get("office"))).first()
     topic_id = _as_id(data.get("topic"))
     topic = Topic.objects.filter(is_active=True, pk=topic_id).first() if topic_id else None
     if office is None or topic is None:
@@ -197,7 +204,7 @@ def _phone_office(office):
 def start(request):
     """Step 1: where and what about. ``?office=<slug>`` preselects a place."""
     initial = {}
-    office = bookable_offices().filter(slug=str(request.GET.get("office", ""))[:50]).first()
+    office = bookable_offices().filter(slug=_as_slug(request.GET.get("office"))).first()
     if office:
         initial["office"] = office
     topic_id = _as_id(request.GET.get("topic"))
@@ -249,9 +256,13 @@ def times(request):
     return render(request, "appointments/public/times.html", context)
 
 
-def _render_details(request, form, choice, *, status=200):
+def _render_details(request, form, choice):
+    """The details step; with an error on the chosen time (taken meanwhile) answered
+    409 and with other free times to pick without losing what was typed."""
     alternatives = []
+    status = 200
     if form.is_bound and form.has_error("slot"):
+        status = 409
         # The chosen time went: offer the next free times right here, so that nothing
         # typed is lost.
         alternatives = list(
@@ -316,7 +327,7 @@ def confirm(request):
     appointment = form.save()
     if appointment is None or form.errors:
         # Lost the race for the last place (or the time went out of the window).
-        return _render_details(request, form, choice, status=409)
+        return _render_details(request, form, choice)
     base_url = request.build_absolute_uri("/").rstrip("/")
     if appointment.email:
         transaction.on_commit(lambda: emails.send_confirmation(appointment, base_url=base_url))

@@ -9,9 +9,9 @@ urlpatterns = [
     path("times/", public_views.times, name="times"),
     path("details/", public_views.details, name="details"),
     path("confirm/", public_views.confirm, name="confirm"),
-    path("booked/<str:token>/", public_views.booked, name="booked"),
+    path("booked/<slug:token>/", public_views.booked, name="booked"),
     path("find/", public_views.find, name="find"),
-    path("manage/<str:token>/", public_views.manage, name="manage"),
-    path("manage/<str:token>/cancel/", public_views.cancel, name="cancel"),
-    path("manage/<str:token>/move/", public_views.move, name="move"),
+    path("manage/<slug:token>/", public_views.manage, name="manage"),
+    path("manage/<slug:token>/cancel/", public_views.cancel, name="cancel"),
+    path("manage/<slug:token>/move/", public_views.move, name="move"),
 ]
