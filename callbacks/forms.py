@@ -51,7 +51,8 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
     topic = forms.ModelChoiceField(
         label=_("Topic"),
         queryset=Topic.objects.filter(is_active=True),
-        empty_label=_("Choose a topic"),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={
             "required": _("Choose a topic."),
             "invalid_choice": _("Choose a topic."),

@@ -9,6 +9,11 @@ from offices.models import Topic
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def phone_staff(db):
     """A member of "Phone service" with the callback permissions (the group comes from
