@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 WINDOW_MINUTES = 30
@@ -74,7 +75,7 @@ class CallbackRequestQuerySet(models.QuerySet):
 
 class CallbackRequest(models.Model):
     reference = models.CharField(
-        _("reference"), max_length=REFERENCE_LENGTH, unique=True, default=new_reference
+        pgettext_lazy("callback", "reference"), max_length=REFERENCE_LENGTH, unique=True, default=new_reference
     )
     # The private part of the citizen's link; blanked when anonymised.
     secret = models.CharField(_("secret"), max_length=64, default=new_secret, editable=False)
@@ -186,7 +187,7 @@ class CallbackAttempt(models.Model):
         verbose_name=_("made by"),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
-    note = models.CharField(_("note"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    note = models.CharField(pgettext_lazy("call attempt", "note"), max_length=MESSAGE_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["made_at", "pk"]

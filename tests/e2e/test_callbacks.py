@@ -1,0 +1,104 @@
+"""Browser tests of callback requests: a citizen asks and cancels; a staff member takes
+one and records the call; axe-core on the public pages."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from callbacks import rules
+from callbacks.groups import grant_phone_service
+from callbacks.models import CallbackRequest, Status
+from offices.models import Topic
+from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible
+from tests.factories import UserFactory, helsinki
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
+HEADINGS = {"fi": "Jätä soittopyyntö", "sv": "Lämna en kontaktbegäran", "en": "Request a callback"}
+
+
+@pytest.fixture
+def friday(offices, pin_clock):
+    return pin_clock(FRIDAY_14)
+
+
+@pytest.fixture
+def callback_staff(db):
+    """A phone-service member (the group's permissions come from a migration, which the
+    flush between transactional tests removes)."""
+    grant_phone_service(Group, Permission)
+    return UserFactory(username="callback-staff", groups=["Phone service"])
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_callback_form__each_language__reads_and_passes_axe_also_with_errors(
+    page, friday, language
+):
+    prefix = LANGUAGE_PREFIXES[language]
+    page.goto(f"{prefix}/callbacks/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").inner_text() == HEADINGS[language]
+    assert page.locator("input[name=window]").count() == 3 + 14
+    assert_accessible(page)
+
+    page.fill("#id_phone", "12")
+    page.locator("main button.primary").click()
+    page.wait_for_selector("#error-summary")
+    assert page.input_value("#id_phone") == "12"
+    assert_accessible(page)
+
+
+def test_citizen__requests_a_callback_and_cancels_it(page, friday):
+    page.goto("/en/callbacks/")
+    page.get_by_role("group", name="Friday 4 December").get_by_label("14:30–15:00").check()
+    page.fill("#id_phone", "040 123 4567")
+    page.get_by_label("Housing benefits").check()
+    page.get_by_label("English").check()
+    page.fill("#id_message", "A question about housing allowance")
+    page.get_by_role("button", name="Send the callback request").click()
+
+    page.wait_for_url("**/en/callbacks/*/*/")
+    callback = CallbackRequest.objects.get()
+    assert callback.reference in page.locator(".reference").inner_text()
+    assert (
+        page.locator(".callback-when").inner_text()
+        == "We will call you between 14:30 and 15:00 on Friday 4 December."
+    )
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Cancel the callback request").click()
+    page.wait_for_selector(".message-success")
+    assert "Your callback request has been cancelled." in page.inner_text("main")
+    assert_accessible(page)
+    callback.refresh_from_db()
+    assert callback.status == Status.CANCELLED
+
+
+def test_staff__takes_a_request_and_records_the_outcome(page, friday, callback_staff):
+    callback = rules.callback_create(
+        phone="0401234567",
+        window_start=helsinki(2026, 12, 4, 14, 30),
+        topic=Topic.objects.first(),
+        language="fi",
+    )
+    admin_login(page, callback_staff.username)
+
+    page.goto("/staff/callbacks/")
+    row = page.locator("tr", has_text=callback.reference)
+    row.get_by_role("button").click()
+    page.wait_for_url(f"**/staff/callbacks/{callback.pk}/")
+    assert f"Otit pyynnön {callback.reference} käsittelyyn." in page.inner_text("main")
+
+    page.get_by_label("Tavoitettu: hoidettu").check()
+    page.fill("#id_note", "Neuvottu asumistuen hakemisessa")
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_url("**/staff/callbacks/")
+    assert "Puhelu kirjattiin." in page.inner_text("main")
+    assert callback.reference not in page.inner_text("main")
+
+    callback.refresh_from_db()
+    assert callback.status == Status.DONE
+    assert callback.handled_by == callback_staff
+    assert list(callback.attempts.values_list("outcome", "note")) == [
+        ("done", "Neuvottu asumistuen hakemisessa")
+    ]
