@@ -75,7 +75,10 @@ class CallbackRequestQuerySet(models.QuerySet):
 
 class CallbackRequest(models.Model):
     reference = models.CharField(
-        pgettext_lazy("callback", "reference"), max_length=REFERENCE_LENGTH, unique=True, default=new_reference
+        pgettext_lazy("callback", "reference"),
+        max_length=REFERENCE_LENGTH,
+        unique=True,
+        default=new_reference,
     )
     # The private part of the citizen's link; blanked when anonymised.
     secret = models.CharField(_("secret"), max_length=64, default=new_secret, editable=False)
@@ -187,7 +190,9 @@ class CallbackAttempt(models.Model):
         verbose_name=_("made by"),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
-    note = models.CharField(pgettext_lazy("call attempt", "note"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    note = models.CharField(
+        pgettext_lazy("call attempt", "note"), max_length=MESSAGE_MAX_LENGTH, blank=True
+    )
 
     class Meta:
         ordering = ["made_at", "pk"]
