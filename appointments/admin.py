@@ -27,6 +27,7 @@ from .forms import AppointmentForm
 from .models import Appointment, Slot
 
 GENERATE_WEEKS = 8
+SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30")
 
 _DATE_FI = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -117,7 +118,7 @@ class SlotAdmin(admin.ModelAdmin):
     list_select_related = ["office"]
     # Words of a search are office names, dates (3.12. / 2026-12-03) and times (9:30).
     search_fields = ["office__name", "office__slug"]
-    search_help_text = _("For example: Kemi 3.12. 12:30")
+    search_help_text = SLOT_SEARCH_HELP
     actions = ["block_slots", "unblock_slots", "generate_slots"]
     fields = ["office", "starts_at", "ends_at", "capacity", "booked_count", "is_blocked"]
     readonly_fields = ["booked_count"]
@@ -296,6 +297,12 @@ class AdminAppointmentForm(AppointmentForm):
     page shows the form again with what was typed. The admin view is one transaction.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slot" in self.fields:
+            # The picker searches by office, date and time words (SlotAdmin).
+            self.fields["slot"].help_text = SLOT_SEARCH_HELP
+
     def is_valid(self):
         return super().is_valid() and self.save() is not None
 
@@ -308,7 +315,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         "time",
         "office",
         "name",
-        "phone",
+        "phone_number",
         "topic",
         "channel",
         "status",
@@ -342,6 +349,10 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("office"), ordering="slot__office")
     def office(self, obj):
         return obj.slot.office
+
+    @admin.display(description=_("phone number"), ordering="phone")
+    def phone_number(self, obj):
+        return obj.phone.as_national if obj.phone else ""
 
     @admin.display(description=_("booked by"))
     def booked_by_display(self, obj):
