@@ -31,7 +31,7 @@ def slot_on(office, day=MONDAY, index=0):
 
 
 def url(name, language="fi", **params):
-    query = urlencode(params)
+    query = urlencode(params, doseq=True)
     path = {
         "start": "/appointments/",
         "days": "/appointments/days/",

@@ -389,38 +389,40 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("value", BAD_VALUES)
 @pytest.mark.parametrize("param", ["office", "topic", "day", "slot"])
 @pytest.mark.parametrize("step", ["start", "days", "times", "details"])
 def test_wizard_get__tampered_parameter__redirects_or_renders_never_500(
-    client, two_weeks, step, param, value
+    client, two_weeks, step, param
 ):
-    params = {
+    good = {
         "office": "tornio",
         "topic": topic().pk,
         "day": "2026-12-07",
         "slot": slot_on(two_weeks["tornio"]).pk,
     }
-    params[param] = value
+    for value in [*BAD_VALUES, ["tornio", "kemi"]]:
+        response = client.get(url(step, **{**good, param: value}), follow=True)
 
-    response = client.get(url(step, **params))
+        assert response.status_code == 200, value
+        assert response.redirect_chain == [] or all(
+            location.startswith("/appointments/") for location, _status in response.redirect_chain
+        )
 
-    assert response.status_code in (200, 302)
-    if response.status_code == 302:
-        assert response["Location"].startswith("/appointments/")
 
-
-@pytest.mark.parametrize("value", BAD_VALUES)
 @pytest.mark.parametrize("field", ["office", "topic", "slot", "name", "phone", "language"])
-def test_wizard_post__tampered_field__redirects_or_shows_errors_never_500(
-    client, two_weeks, field, value
-):
+def test_wizard_post__tampered_field__redirects_or_shows_errors_never_500(client, two_weeks, field):
     slot = slot_on(two_weeks["tornio"])
 
-    response = client.post(url("confirm"), {**details(slot, **{field: value}), "action": "book"})
+    for value in BAD_VALUES:
+        data = {**details(slot, **{field: value}), "action": "book"}
+        response = client.post(url("confirm"), data)
 
-    assert response.status_code in (200, 302, 409)
-    assert not booked_by_web().filter(slot__office__slug="kemi").exists()
+        assert response.status_code in (200, 302, 409), value
+    # An odd name, or digits that happen to be a Finnish number ("2026-13-01" is
+    # 020 261 301), may book; nothing else can, and never another time.
+    assert set(Appointment.objects.values_list("slot", flat=True)) <= {slot.pk}
+    if field not in ("name", "phone"):
+        assert not Appointment.objects.exists()
 
 
 def test_wizard__slot_of_another_office__goes_back_to_choosing_a_time(client, slots):
