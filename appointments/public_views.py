@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kela_service.ratelimit import ratelimit_post
@@ -296,6 +297,7 @@ def details(request):
     return _render_details(request, form, choice)
 
 
+@never_cache
 @ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def confirm(request):
@@ -352,6 +354,7 @@ def _appointment(token):
     )
 
 
+@never_cache
 @require_GET
 def booked(request, token):
     """The confirmation after the booking (POST-redirect-GET): reference and manage link."""
@@ -377,6 +380,7 @@ def _why_locked(appointment):
     return None
 
 
+@never_cache
 @require_GET
 def manage(request, token):
     appointment = _appointment(token)
@@ -388,6 +392,7 @@ def manage(request, token):
     return render(request, "appointments/public/manage.html", context)
 
 
+@never_cache
 @ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
@@ -411,6 +416,7 @@ def cancel(request, token):
     return render(request, "appointments/public/cancel.html", {"appointment": appointment})
 
 
+@never_cache
 @ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def move(request, token):
@@ -465,6 +471,7 @@ def move(request, token):
     return render(request, "appointments/public/move_days.html", context)
 
 
+@never_cache
 @ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def find(request):

@@ -356,3 +356,8 @@ def test_cancel__over_the_rate__answers_429_and_keeps_the_booking(client, bookin
 
     assert response.status_code == 429
     assert refreshed(booking).status == Appointment.Status.BOOKED
+
+
+def test_pages_with_personal_data__are_not_cached(client, booking):
+    for path in [manage_url(booking), f"/appointments/booked/{booking.manage_token}/"]:
+        assert "no-store" in client.get(path)["Cache-Control"]
