@@ -239,6 +239,10 @@ class Appointment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["phone"])]
+        # Office staff mark arrivals on the day list without the right to edit bookings.
+        permissions = [
+            ("mark_appointment_status", "Can mark appointments arrived, done or no-show")
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.slot}"

@@ -90,6 +90,7 @@ def appointment_book(*, slot, name, phone, topic, language="fi", email="", note=
         appointment.full_clean(exclude=["slot"])
         _take_place(slot, now)
         appointment.save()
+    slot.refresh_from_db(fields=["booked_count"])
     return appointment
 
 
@@ -141,6 +142,7 @@ def appointment_rebook(*, appointment, new_slot, by=None):
         appointment.save(
             update_fields=["slot", "channel", "updated_by", "updated_at", "reminder_sent_at"]
         )
+    new_slot.refresh_from_db(fields=["booked_count"])
     return appointment
 
 

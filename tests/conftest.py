@@ -2,7 +2,11 @@
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
+from appointments.roles import grant_roles
+from callbacks.groups import grant_phone_service
 from offices.demo import seed_offices
 from tests.factories import UserFactory
 
@@ -50,12 +54,21 @@ def superuser(db):
 
 
 @pytest.fixture
-def phone_staff(db):
+def staff_groups(db):
+    """The staff groups with the permissions their data migrations grant (a
+    transactional test's flush removes migration data, so tests grant them again)."""
+    groups = grant_roles(Group, Permission, ContentType)
+    grant_phone_service(Group, Permission)
+    return groups
+
+
+@pytest.fixture
+def phone_staff(staff_groups):
     return UserFactory(username="phone-staff", groups=["Phone service"])
 
 
 @pytest.fixture
-def office_staff(offices):
+def office_staff(offices, staff_groups):
     user = UserFactory(username="tornio-staff", groups=["Office staff"])
     offices["tornio"].staff.add(user)
     return user

@@ -3,13 +3,10 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from appointments import rules
 from appointments.models import Slot
-from appointments.roles import grant_roles
 from offices.models import Topic
 from tests.factories import helsinki
 
@@ -18,9 +15,9 @@ NOW = helsinki(2026, 12, 3, 8, 0)
 
 
 @pytest.fixture(autouse=True)
-def staff_groups(db):
-    """The groups of the data migration (transactional tests flush them away)."""
-    return grant_roles(Group, Permission, ContentType)
+def _staff_groups(staff_groups):
+    """Every appointment test has the staff groups (tests/conftest.py)."""
+    return staff_groups
 
 
 @pytest.fixture

@@ -1,25 +1,10 @@
 """Fixtures for the callback tests."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from callbacks import rules
-from callbacks.groups import grant_phone_service
 from offices.models import Topic
 from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def phone_staff(db):
-    """A member of "Phone service" with the callback permissions (the group comes from
-    a data migration, which a transactional test's flush wipes out)."""
-    grant_phone_service(Group, Permission)
-    return UserFactory(username="phone-staff", groups=["Phone service"])
 
 
 @pytest.fixture

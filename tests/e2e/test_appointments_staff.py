@@ -4,13 +4,10 @@ worker marks an arrival on the daily list (which axe-core finds accessible)."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from appointments import rules
 from appointments.models import Appointment, Slot
-from appointments.roles import grant_roles
 from offices import hours
 from offices.models import Topic
 from tests.e2e.conftest import admin_login, assert_accessible
@@ -19,9 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def staff_groups(transactional_db):
-    """The groups of the data migration (the flush between tests removes them)."""
-    return grant_roles(Group, Permission, ContentType)
+def _staff_groups(staff_groups):
+    return staff_groups
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 one and records the call; axe-core on the public pages."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from callbacks import rules
-from callbacks.groups import grant_phone_service
 from callbacks.models import CallbackRequest, Status
 from offices.models import Topic
 from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible
-from tests.factories import UserFactory, helsinki
+from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,14 +18,6 @@ HEADINGS = {"fi": "Jätä soittopyyntö", "sv": "Lämna en kontaktbegäran", "en
 @pytest.fixture
 def friday(offices, pin_clock):
     return pin_clock(FRIDAY_14)
-
-
-@pytest.fixture
-def callback_staff(db):
-    """A phone-service member (the group's permissions come from a migration, which the
-    flush between transactional tests removes)."""
-    grant_phone_service(Group, Permission)
-    return UserFactory(username="callback-staff", groups=["Phone service"])
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
@@ -74,14 +64,14 @@ def test_citizen__requests_a_callback_and_cancels_it(page, friday):
     assert callback.status == Status.CANCELLED
 
 
-def test_staff__takes_a_request_and_records_the_outcome(page, friday, callback_staff):
+def test_staff__takes_a_request_and_records_the_outcome(page, friday, phone_staff):
     callback = rules.callback_create(
         phone="0401234567",
         window_start=helsinki(2026, 12, 4, 14, 30),
         topic=Topic.objects.first(),
         language="fi",
     )
-    admin_login(page, callback_staff.username)
+    admin_login(page, phone_staff.username)
 
     page.goto("/staff/callbacks/")
     row = page.locator("tr", has_text=callback.reference)
@@ -98,7 +88,7 @@ def test_staff__takes_a_request_and_records_the_outcome(page, friday, callback_s
 
     callback.refresh_from_db()
     assert callback.status == Status.DONE
-    assert callback.handled_by == callback_staff
+    assert callback.handled_by == phone_staff
     assert list(callback.attempts.values_list("outcome", "note")) == [
         ("done", "Neuvottu asumistuen hakemisessa")
     ]

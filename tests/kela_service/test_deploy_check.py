@@ -15,7 +15,14 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Variables of the calling shell that would change what the settings see.
-DROPPED = {"PYTEST_VERSION", "PYTEST_XDIST_WORKER", "TEST_DB_NAME", "DJANGO_SETTINGS_MODULE"}
+DROPPED = {
+    "PYTEST_VERSION",
+    "PYTEST_XDIST_WORKER",
+    "TEST_DB_NAME",
+    "DJANGO_SETTINGS_MODULE",
+    # set by the browser tests in this process; check --deploy rightly refuses it
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def production_env(tmp_path, **overrides):

@@ -1,0 +1,21 @@
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class StaffAwareLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except on the staff pages.
+
+    Public pages carry their language in the path (Finnish unprefixed, /sv/, /en/), so
+    an unprefixed path means Finnish. The admin and the staff pages have no prefix;
+    there the language comes from the language cookie (set by the switcher on the public
+    pages) or the browser's Accept-Language, Finnish when neither says.
+    """
+
+    STAFF_PATHS = ("/admin/", "/staff/")
+
+    def process_request(self, request):
+        if not request.path_info.startswith(self.STAFF_PATHS):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
