@@ -54,11 +54,13 @@ class ErrorOut(Schema):
 
 def parse_range(start, end, *, max_days=MAX_RANGE_DAYS):
     """Validate an ISO date range from query parameters; raise a 400 on bad input."""
-    try:
-        start_date = datetime.date.fromisoformat(start)
-        end_date = datetime.date.fromisoformat(end)
-    except (TypeError, ValueError):
-        raise HttpError(400, _("start and end must be dates as YYYY-MM-DD.")) from None
+    start_date, end_date = hours.parse_date(start), hours.parse_date(end)
+    if start_date is None or end_date is None:
+        raise HttpError(
+            400,
+            _("start and end must be dates as YYYY-MM-DD between the years %(min)d and %(max)d.")
+            % {"min": hours.MIN_YEAR, "max": hours.MAX_YEAR},
+        )
     if end_date < start_date:
         raise HttpError(400, _("end must not be before start."))
     if (end_date - start_date).days + 1 > max_days:

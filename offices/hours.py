@@ -49,6 +49,23 @@ def localdate(at=None):
     return timezone.localdate(at, timezone=local_timezone())
 
 
+# Dates outside these years are input errors (and near year 1 or 9999 the aware
+# datetimes of a day overflow).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def parse_date(value):
+    """A date from user input as YYYY-MM-DD, or None if it is not one or lies outside
+    MIN_YEAR..MAX_YEAR. Use it for every date that comes from a URL or a form."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
 # --- Working days ------------------------------------------------------------------
 
 

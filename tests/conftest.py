@@ -4,11 +4,21 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 
 from appointments.roles import grant_roles
 from callbacks.groups import grant_phone_service
 from offices.demo import seed_offices
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters would otherwise carry
+    over between tests (a pinned clock never lets them expire)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from appointments.models import Appointment, Slot
@@ -31,14 +30,6 @@ STEP_TEXT = {
     "sv": ("Steg {} av 5", ["Plats och ärende", "Dag", "Tid", "Dina uppgifter"]),
     "en": ("Step {} of 5", ["Place and topic", "Day", "Time", "Your details"]),
 }
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit_carry_over():
-    """The rate limit counts POSTs in the cache: start each test from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import smtplib
 import icalendar
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import override_settings
 
 from appointments import emails, rules
@@ -23,13 +22,6 @@ from tests.appointments.public_helpers import (
 from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit_carry_over():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from appointments.models import Appointment, Slot
@@ -23,13 +22,6 @@ from tests.factories import helsinki
 pytestmark = pytest.mark.django_db
 
 TUESDAY = MONDAY + datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limit_carry_over():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

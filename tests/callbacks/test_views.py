@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from callbacks import rules
@@ -14,11 +13,6 @@ from tests.factories import UserFactory, helsinki
 pytestmark = pytest.mark.django_db
 
 FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limit():
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 
 from appointments import rules
 from appointments.models import Appointment, Slot
@@ -52,7 +51,6 @@ TEXT = {
 @pytest.fixture
 def slots(offices):
     """Eight weeks of slots from today (real time: nothing is pinned in the browser)."""
-    cache.clear()
     today = hours.localdate()
     rules.slots_generate(start=today, end=today + datetime.timedelta(weeks=8))
     return offices

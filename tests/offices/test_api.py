@@ -366,3 +366,14 @@ def test_hours__unknown_lang__400(client, offices):
 
     assert response.status_code == 400
     assert "lang" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"), ("20261221", "20261222")],
+)
+def test_hours__dates_outside_sane_years_or_not_iso__400_not_500(client, offices, start, end):
+    response = client.get(f"/api/v1/offices/kemi/hours?start={start}&end={end}")
+
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.json()["detail"]

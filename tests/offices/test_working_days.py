@@ -6,6 +6,7 @@ import holidays
 import pytest
 from django.utils import translation
 
+from offices import hours
 from offices.hours import holiday_name, is_working_day, next_working_day
 
 FIRST, LAST = datetime.date(2026, 1, 1), datetime.date(2030, 12, 31)
@@ -94,3 +95,22 @@ def test_holiday_name__without_language__follows_the_active_language(language, e
 def test_holiday_name__ordinary_day__is_none():
     assert holiday_name(datetime.date(2026, 12, 23), "fi") is None
     assert holiday_name(datetime.date(2026, 11, 28), "en") is None  # a plain Saturday
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-04", datetime.date(2026, 12, 4)),
+        ("2100-12-31", datetime.date(2100, 12, 31)),
+        ("2101-01-01", None),
+        ("1999-12-31", None),
+        ("9999-12-31", None),
+        ("2026-02-30", None),
+        ("20261204", None),
+        ("", None),
+        (None, None),
+        ("2026-12-04\x00", None),
+    ],
+)
+def test_parse_date__accepts_only_iso_dates_in_sane_years(value, expected):
+    assert hours.parse_date(value) == expected
