@@ -22,8 +22,12 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python bin/healthcheck.py
 
+# The image runs behind one TLS-terminating proxy that sets X-Forwarded-Proto and
+# appends the client address to X-Forwarded-For. Without such a proxy, override both.
+ENV SECURE_PROXY_SSL_HEADER=true \
+    NUM_PROXIES=1
 # Set at run time: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (postgres://...), REDIS_URL,
-# CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER=true, EMAIL_URL, SITE_URL.
+# CSRF_TRUSTED_ORIGINS, EMAIL_URL, SITE_URL. gunicorn.conf.py masks the private
+# manage/cancel links in the access log.
 CMD ["gunicorn", "kela_service.wsgi:application", \
-     "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
-     "--forwarded-allow-ips", "*"]
+     "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]

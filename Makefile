@@ -23,7 +23,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses=auto
 
 test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(MAKE) test

@@ -56,7 +56,10 @@ def ratelimit_post(scope):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST" and not hit(scope, request):
-                return render(request, "rate_limited.html", status=429)
+                response = render(request, "rate_limited.html", status=429)
+                # The window's length: an upper bound on the wait.
+                response["Retry-After"] = str(parse_rate(settings.PUBLIC_POST_RATE)[1])
+                return response
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -154,6 +154,7 @@ if TESTING:
     # Hashing is not under test; the default costs about a second per user.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "kela_service.views.csrf_failure"
 
 # Internationalisation: Finnish first, Swedish and English complete.
 LANGUAGE_CODE = "fi"
@@ -225,7 +226,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_secrets": {"()": "kela_service.redact.MaskSecretsFilter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_secrets"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL")},
 }
 

@@ -55,3 +55,9 @@ def healthz(request):
         logger.exception("Health check: database unavailable")
         return JsonResponse({"status": "unavailable", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+def csrf_failure(request, reason=""):
+    """A failed CSRF check (usually an expired session cookie) in the site's layout and
+    the user's language, with the way back, instead of Django's bare page."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,138 @@
+"""Rate limiting, the CSRF failure page, the deployment check of our own, and the
+access log that must not hold private links."""
+
+import importlib.util
+import logging
+from pathlib import Path
+
+import pytest
+from django.core.checks import run_checks
+from django.test import Client
+
+from kela_service.ratelimit import client_address, parse_rate
+from kela_service.redact import MaskSecretsFilter, mask_secrets
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", BASE_DIR / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"), [("20/10m", (20, 600)), ("5/s", (5, 1)), ("100/h", (100, 3600))]
+)
+def test_parse_rate__count_and_seconds(rate, expected):
+    assert parse_rate(rate) == expected
+
+
+def test_parse_rate__nonsense__refused():
+    with pytest.raises(ValueError, match="Bad rate"):
+        parse_rate("lots")
+
+
+def test_rate_limit__over_the_limit__429_page_in_language_with_retry_after(client, settings):
+    settings.PUBLIC_POST_RATE = "2/m"
+    statuses = [client.post("/sv/callbacks/", {}).status_code for _ in range(3)]
+
+    response = client.post("/sv/callbacks/", {})
+
+    assert statuses[:2] != [429, 429]
+    assert statuses[2] == 429
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "För många försök" in response.text
+
+
+def test_client_address__behind_one_proxy__takes_the_address_the_proxy_saw(rf, settings):
+    settings.NUM_PROXIES = 1
+    request = rf.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
+
+    assert client_address(request) == "192.0.2.7"
+
+
+def test_client_address__no_proxy__ignores_forwarded_for(rf, settings):
+    settings.NUM_PROXIES = 0
+    request = rf.post("/", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
+
+    assert client_address(request) == "192.0.2.9"
+
+
+def test_csrf_failure__public_form__friendly_page_in_the_users_language(offices):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/en/callbacks/", {"phone": "040 123 4567"})
+
+    assert response.status_code == 403
+    assert "The form has expired" in response.text
+    assert 'lang="en"' in response.text
+
+
+def test_deploy_check__proxy_header_without_num_proxies__warns(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.NUM_PROXIES = 0
+
+    ids = [message.id for message in run_checks(include_deployment_checks=True)]
+
+    assert "kela_service.W001" in ids
+
+
+def test_deploy_check__proxy_header_with_num_proxies__no_warning(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.NUM_PROXIES = 1
+
+    ids = [message.id for message in run_checks(include_deployment_checks=True)]
+
+    assert "kela_service.W001" not in ids
+
+
+@pytest.mark.parametrize(
+    ("path", "masked"),
+    [
+        ("/appointments/manage/abcDEF123_-x/cancel/", "/appointments/manage/***/cancel/"),
+        ("/sv/appointments/booked/abcDEF123/", "/sv/appointments/booked/***/"),
+        ("/en/callbacks/K7M2QX9P/s3cr3t-token/", "/en/callbacks/K7M2QX9P/***/"),
+        ("/offices/kemi/", "/offices/kemi/"),
+    ],
+)
+def test_access_log__private_links__masked(path, masked):
+    assert mask_secrets(path) == masked
+
+
+def test_django_request_log__not_found_manage_link__masked(client, caplog):
+    client.get("/appointments/manage/guessed-token/")
+
+    record = next(r for r in caplog.records if r.name == "django.request")
+    configured = [
+        f
+        for h in logging.getLogger().handlers
+        for f in h.filters
+        if isinstance(f, MaskSecretsFilter)
+    ]
+    assert configured, "LOGGING must put MaskSecretsFilter on the stdout handler"
+    configured[0].filter(record)
+    assert record.getMessage() == "Not Found: /appointments/manage/***/"
+
+
+def test_access_log__logger_masks_request_line_and_referer(monkeypatch):
+    conf = _gunicorn_conf()
+    unmasked = {
+        "r": "GET /appointments/manage/SECRET/ HTTP/1.1",
+        "U": "/appointments/manage/SECRET/",
+        "f": "https://kela.example/callbacks/REF/SECRET/",
+        "s": 200,
+    }
+    monkeypatch.setattr(conf.Logger, "atoms", lambda *args: dict(unmasked))
+    logger = conf.RedactingLogger.__new__(conf.RedactingLogger)
+
+    atoms = logger.atoms(None, None, {}, None)
+
+    assert atoms["r"] == "GET /appointments/manage/***/ HTTP/1.1"
+    assert atoms["U"] == "/appointments/manage/***/"
+    assert atoms["f"] == "https://kela.example/callbacks/REF/***/"
+    assert atoms["s"] == 200
