@@ -79,15 +79,16 @@ def lead_time():
 
 
 def parse_window_key(value):
-    """ "2026-12-04T14:30" -> the aware local start, or None if it is no such value."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})", str(value), re.ASCII)
+    """ "2026-12-04T14:30" -> the aware local start, or None if it is no such value
+    (the date is read by ``offices.hours.parse_date``: sane years only)."""
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})", str(value), re.ASCII)
     if match is None:
         return None
-    year, month, day, hour, minute = map(int, match.groups())
-    try:
-        return hours.local_datetime(datetime.date(year, month, day), datetime.time(hour, minute))
-    except ValueError:
+    day = hours.parse_date(match[1])
+    hour, minute = int(match[2]), int(match[3])
+    if day is None or hour > 23 or minute > 59:
         return None
+    return hours.local_datetime(day, datetime.time(hour, minute))
 
 
 def field_error(field, message, code):
@@ -195,7 +196,16 @@ def _check_window(start, now):
 
 
 def normalise_phone(phone):
-    """A valid ``PhoneNumber`` (Finnish formats accepted), or ValidationError."""
+    """A valid ``PhoneNumber`` (Finnish formats accepted), or ValidationError.
+
+    Letters are refused before parsing: the parser would read them as keypad digits
+    ("+3584OOOOOOO" with the letter O would become a valid number)."""
+    if phone and any(char.isalpha() for char in str(phone)):
+        raise field_error(
+            "phone",
+            _("Use only digits in the phone number, for example 040 123 4567."),
+            "phone_letters",
+        )
     number = to_python(phone, region="FI") if phone else None
     if number is None or not number.is_valid():
         raise field_error(
@@ -295,11 +305,24 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
 
 
 def callback_cancel(*, request, now=None):
-    """The citizen cancels an open request; its place is free at once."""
+    """The citizen cancels a pending request; its place is free at once.
+
+    Once a staff member has taken the request (in progress) it can no longer be
+    cancelled here: the call is already being handled. The row is locked, so a cancel
+    and a take never interleave: whichever comes second sees the other's result."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
-        if not locked.is_open:
+        if locked.status == Status.IN_PROGRESS:
+            raise ValidationError(
+                _(
+                    "We are already handling this callback request, so it can no longer "
+                    "be cancelled here. If you no longer need the call, call the phone "
+                    "service."
+                ),
+                code="in_progress",
+            )
+        if locked.status != Status.PENDING:
             raise ValidationError(
                 _("This callback request is already closed and cannot be cancelled."),
                 code="not_open",
@@ -311,24 +334,27 @@ def callback_cancel(*, request, now=None):
 
 
 def callback_take(*, request, user, now=None):
-    """Assign a pending request to ``user``. Of two staff taking at once, one wins (a
-    conditional UPDATE); the other gets a ValidationError that says who has it."""
+    """Assign a pending request to ``user``. The row is locked (as in
+    ``callback_cancel``), so of two staff taking at once, or a staff member taking while
+    the citizen cancels, one wins; the other gets a ValidationError that says why."""
     now = now or timezone.now()
-    won = CallbackRequest.objects.filter(pk=request.pk, status=Status.PENDING).update(
-        status=Status.IN_PROGRESS, handled_by=user, taken_at=now, updated_at=now
-    )
-    current = CallbackRequest.objects.select_related("handled_by").get(pk=request.pk)
-    if won:
-        return current
-    if current.status == Status.IN_PROGRESS:
-        if current.handled_by_id == user.pk:
+    with transaction.atomic():
+        locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == Status.PENDING:
+            locked.status = Status.IN_PROGRESS
+            locked.handled_by = user
+            locked.taken_at = now
+            locked.save(update_fields=["status", "handled_by", "taken_at", "updated_at"])
+            return locked
+    if locked.status == Status.IN_PROGRESS:
+        if locked.handled_by_id == user.pk:
             raise ValidationError(_("You have already taken this request."), code="yours")
-        holder = current.handled_by
+        holder = locked.handled_by
         name = (holder.get_full_name() or holder.get_username()) if holder else "?"
         raise ValidationError(_("%(name)s took this request first.") % {"name": name}, code="taken")
     raise ValidationError(
         _("This request is no longer pending (%(status)s).")
-        % {"status": current.get_status_display()},
+        % {"status": locked.get_status_display()},
         code="not_pending",
     )
 

@@ -4,12 +4,13 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from kela_service.ratelimit import ratelimit_post
 from offices import hours
@@ -53,15 +54,18 @@ def callback_detail(request, reference, secret):
     context = {
         "callback": callback,
         "window": describe_window(callback.window_start, callback.window_end),
+        "phone_service": hours.phone_service() if callback.status == Status.IN_PROGRESS else None,
     }
     return render(request, "callbacks/request_detail.html", context)
 
 
 @never_cache
-@require_POST
 @ratelimit_post("callbacks")
 def callback_cancel(request, reference, secret):
     callback = _own_callback(reference, secret)
+    if request.method != "POST":
+        # An old bookmark or a reload: the form that cancels is on the request's page.
+        return redirect(callback)
     try:
         rules.callback_cancel(request=callback)
     except ValidationError as error:
@@ -77,18 +81,30 @@ staff_view = permission_required("callbacks.view_callbackrequest", raise_excepti
 staff_action = permission_required("callbacks.change_callbackrequest", raise_exception=True)
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 @staff_view
 def queue(request):
     now = timezone.now()
-    open_requests = list(
-        CallbackRequest.objects.open().select_related("topic", "handled_by").by_due_time()
+    open_requests = CallbackRequest.objects.open()
+    counts = open_requests.aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(window_end__lt=now))
     )
-    for callback in open_requests:
+    paginator = Paginator(
+        open_requests.select_related("topic", "handled_by").by_due_time(), QUEUE_PAGE_SIZE
+    )
+    # The count is known: the paginator need not ask the database again.
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    for callback in page:
         callback.overdue = callback.is_overdue(now)
     context = {
-        "requests": open_requests,
-        "overdue_count": sum(c.overdue for c in open_requests),
+        "page": page,
+        "requests": page.object_list,
+        "open_count": counts["total"],
+        "overdue_count": counts["overdue"],
         "load": rules.queue_load(now),
         "today": hours.localdate(now),
         "now": now,
@@ -98,9 +114,10 @@ def queue(request):
 
 @login_required
 @staff_action
-@require_POST
 def take(request, pk):
     callback = get_object_or_404(CallbackRequest, pk=pk)
+    if request.method != "POST":
+        return redirect("callback_queue:detail", pk=callback.pk)
     try:
         rules.callback_take(request=callback, user=request.user)
     except ValidationError as error:
@@ -149,10 +166,15 @@ def staff_detail(request, pk):
 @staff_view
 def summary(request):
     today = hours.localdate()
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = today
+    day = today
+    if "date" in request.GET:
+        day = hours.parse_date(request.GET["date"])
+        if day is None:
+            messages.warning(
+                request,
+                _("That is not a date we can show (use YYYY-MM-DD). Showing today instead."),
+            )
+            day = today
     context = {
         "day": day,
         "summary": rules.callbacks_summary(day),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from callbacks import rules
-from callbacks.models import CallbackRequest
+from callbacks.models import CallbackRequest, Status
 from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,3 +92,30 @@ def test_two_staff_taking_one_request_at_once__one_wins(
     assert len(errors) == 5
     callback.refresh_from_db()
     assert callback.handled_by == results[0].handled_by
+
+
+def test_citizen_cancelling_while_staff_takes__one_wins_and_the_row_stays_consistent(
+    offices, pin_clock, make_callback, phone_staff
+):
+    pin_clock(helsinki(2026, 12, 4, 14, 0))
+    for _round in range(5):
+        callback = make_callback(WINDOW)
+
+        def cancel_or_take(i, callback=callback):
+            if i == 0:
+                return rules.callback_cancel(request=callback)
+            return rules.callback_take(request=callback, user=phone_staff)
+
+        results, errors = race(2, cancel_or_take)
+
+        assert len(results) == 1
+        assert len(errors) == 1
+        callback.refresh_from_db()
+        if callback.status == Status.CANCELLED:
+            assert callback.handled_by is None
+            assert errors[0].code == "not_pending"
+        else:
+            assert callback.status == Status.IN_PROGRESS
+            assert callback.handled_by == phone_staff
+            assert errors[0].code == "in_progress"
+            rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")

@@ -186,6 +186,38 @@ def test_callback_cancel__closed_request__cannot_be_cancelled(friday, make_callb
         rules.callback_cancel(request=callback)
 
 
+def test_callback_cancel__taken_by_staff__refused_and_staff_can_still_record(
+    friday, make_callback, phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    rules.callback_take(request=callback, user=phone_staff)
+    with pytest.raises(ValidationError) as error:
+        rules.callback_cancel(request=callback)
+    assert error.value.code == "in_progress"
+    callback.refresh_from_db()
+    assert callback.status == Status.IN_PROGRESS
+    done = rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")
+    assert done.status == Status.DONE
+
+
+@pytest.mark.parametrize("phone", ["+3584OOOOOOO", "040 123 456A", "O40 123 4567", "+358 40 ÄÖ"])
+def test_normalise_phone__letters__refused_before_parsing(phone):
+    with pytest.raises(ValidationError) as error:
+        rules.normalise_phone(phone)
+    assert error.value.error_dict["phone"][0].code == "phone_letters"
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31T10:00", "0001-01-01T10:00", "1999-12-31T10:00", "2026-12-04T24:00", "x"]
+)
+def test_parse_window_key__out_of_range_or_malformed__none(value):
+    assert rules.parse_window_key(value) is None
+
+
+def test_parse_window_key__sane_value__aware_local_start():
+    assert rules.parse_window_key("2026-12-04T14:30") == helsinki(2026, 12, 4, 14, 30)
+
+
 def test_callback_take__second_staff_member__is_told_who_took_it(
     friday, make_callback, phone_staff, other_phone_staff
 ):

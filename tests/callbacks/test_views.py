@@ -93,10 +93,31 @@ def test_cancel__post_with_private_link__cancels_and_frees_the_place(client, fri
     assert "already closed" in client.get(again.url).content.decode()
 
 
-def test_cancel__get__is_not_allowed(client, friday, make_callback):
+def test_cancel__get__redirects_to_the_page_with_the_form(client, friday, make_callback):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    response = client.get(f"/callbacks/{callback.reference}/{callback.secret}/cancel/")
-    assert response.status_code == 405
+    response = client.get(f"/sv/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    assert response.status_code == 302
+    assert response.url == f"/sv/callbacks/{callback.reference}/{callback.secret}/"
+    callback.refresh_from_db()
+    assert callback.status == Status.PENDING
+    assert client.get(f"/callbacks/{callback.reference}/wrong/cancel/").status_code == 404
+
+
+def test_cancel__taken_by_staff__refused_with_the_phone_service_number(
+    client, friday, make_callback, phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    rules.callback_take(request=callback, user=phone_staff)
+    page = client.get(f"/en/callbacks/{callback.reference}/{callback.secret}/").content.decode()
+    assert "/cancel/" not in page
+    assert "already handling your request" in page
+    assert "call the phone service at 020 692 210" in page
+    response = client.post(
+        f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/", follow=True
+    )
+    assert "We are already handling this callback request" in response.content.decode()
+    callback.refresh_from_db()
+    assert callback.status == Status.IN_PROGRESS
 
 
 def test_request_form__errors__keep_what_was_typed_and_link_from_summary(client, friday, topic):
@@ -113,6 +134,19 @@ def test_request_form__errors__keep_what_was_typed_and_link_from_summary(client,
     assert "Enter a valid phone number" in html
     assert "Choose a time for the call." in html
     assert not CallbackRequest.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["+3584OOOOOOO", "040 ABC 4567"])
+def test_request_form__phone_with_letters__asks_for_digits_only(client, friday, topic, phone):
+    response = client.post("/en/callbacks/", form_data(topic, phone=phone))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Use only digits in the phone number" in html
+    assert f'value="{phone}"' in html
+    assert 'href="#id_phone"' in html
+    assert not CallbackRequest.objects.exists()
+    finnish = client.post("/callbacks/", form_data(topic, phone=phone)).content.decode()
+    assert "Käytä puhelinnumerossa vain numeroita" in finnish
 
 
 def test_request_form__finnish_errors__in_finnish(client, friday, topic):
@@ -183,9 +217,9 @@ def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
     rules.callback_record_attempt(request=done, user=phone_staff, outcome="done")
     pin_clock(helsinki(2026, 12, 4, 10, 45))
     client.force_login(phone_staff)
-    # session, user, 2 permission checks, requests, phone service, periods, rules,
-    # exceptions, load per window
-    with django_assert_num_queries(10):
+    # session, user, 2 permission checks, counts, requests, phone service, periods,
+    # rules, exceptions, load per window
+    with django_assert_num_queries(11):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -212,8 +246,46 @@ def test_queue__many_requests__query_count_does_not_grow(
         make_callback(helsinki(2026, 12, 7, hour, 0))
         make_callback(helsinki(2026, 12, 7, hour, 30))
     client.force_login(phone_staff)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/staff/callbacks/").status_code == 200
+
+
+def make_many(make_callback, count):
+    """``count`` requests on Monday 7 December, ten to a window from 09:00."""
+    for i in range(count):
+        make_callback(helsinki(2026, 12, 7, 9 + i // 20, 30 * (i // 10 % 2)))
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_queue__one_or_sixty_requests__same_query_count(
+    client, friday, make_callback, phone_staff, django_assert_num_queries, count
+):
+    make_many(make_callback, count)
+    client.force_login(phone_staff)
+    # session, user, 2 permission checks, counts, requests, phone service, periods,
+    # rules, exceptions, load per window
+    with django_assert_num_queries(11):
+        response = client.get("/staff/callbacks/")
+    assert response.status_code == 200
+    assert len(response.context["requests"]) == min(count, 50)
+
+
+def test_queue__sixty_requests__fifty_a_page_in_due_order(
+    client, friday, make_callback, phone_staff
+):
+    make_many(make_callback, 60)
+    client.force_login(phone_staff)
+    first = client.get("/staff/callbacks/")
+    assert "60 avointa pyyntöä" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
+    second = client.get("/staff/callbacks/?page=2")
+    assert len(second.context["requests"]) == 10
+    seen = [r.pk for r in first.context["requests"]] + [r.pk for r in second.context["requests"]]
+    expected = list(CallbackRequest.objects.open().by_due_time().values_list("pk", flat=True))
+    assert seen == expected
+    for page in ["0", "99", "x", "99999999999999999999999"]:
+        response = client.get("/staff/callbacks/", {"page": page})
+        assert response.status_code == 200
 
 
 def test_take__two_staff__second_gets_a_message(
@@ -263,6 +335,34 @@ def test_summary__phone_staff__shows_the_days_figures(client, friday, make_callb
     assert response.status_code == 200
     assert response.context["summary"]["requests"] == 1
     assert client.get("/staff/callbacks/summary/?date=nonsense").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1999-12-31", "nonsense", ""])
+def test_summary__date_out_of_range_or_garbage__shows_today_with_a_message(
+    client, friday, phone_staff, value
+):
+    client.force_login(phone_staff)
+    response = client.get("/staff/callbacks/summary/", {"date": value})
+    assert response.status_code == 200
+    assert response.context["day"] == datetime.date(2026, 12, 4)
+    assert "Näytetään tämä päivä." in response.content.decode()
+
+
+def test_summary__last_supported_date__renders(client, friday, phone_staff):
+    client.force_login(phone_staff)
+    response = client.get("/staff/callbacks/summary/?date=2100-12-31")
+    assert response.status_code == 200
+    assert response.context["day"] == datetime.date(2100, 12, 31)
+
+
+def test_take__get__redirects_to_the_request(client, friday, make_callback, phone_staff):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    client.force_login(phone_staff)
+    response = client.get(f"/staff/callbacks/{callback.pk}/take/")
+    assert response.status_code == 302
+    assert response.url == f"/staff/callbacks/{callback.pk}/"
+    callback.refresh_from_db()
+    assert callback.status == Status.PENDING
 
 
 # --- API ---------------------------------------------------------------------------
@@ -333,3 +433,30 @@ def test_admin__phone_staff_adds_a_request_with_the_same_rules(client, friday, t
 def test_reverse__named_urls_exist():
     assert reverse("callbacks:request") == "/callbacks/"
     assert reverse("callback_queue:queue") == "/staff/callbacks/"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "window_start__year=9999",
+        "window_start__year=9999&window_start__month=12",
+        "window_start__year=9999&window_start__month=12&window_start__day=31",
+        "window_start__year=1&window_start__month=1&window_start__day=1",
+        "window_start__year=x",
+    ],
+)
+def test_admin__date_hierarchy_out_of_range__redirects_instead_of_500(
+    client, friday, superuser, params
+):
+    client.force_login(superuser)
+    response = client.get(f"/admin/callbacks/callbackrequest/?show=all&{params}")
+    assert response.status_code == 302
+    assert response.url == "/admin/callbacks/callbackrequest/?e=1"
+
+
+def test_admin__date_hierarchy_in_range__filters(client, friday, make_callback, superuser):
+    callback = make_callback(helsinki(2026, 12, 4, 15, 0))
+    client.force_login(superuser)
+    url = "/admin/callbacks/callbackrequest/?show=all&window_start__year=2026"
+    assert callback.reference in client.get(f"{url}&window_start__month=12").content.decode()
+    assert callback.reference not in client.get(f"{url}&window_start__month=11").content.decode()
