@@ -35,21 +35,24 @@ _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 def parse_search_date(word, today):
-    """ "3.12." / "3.12.2026" / "2026-12-03" -> a date, else None."""
+    """ "3.12." / "3.12.2026" / "2026-12-03" -> a date, else None (also for a year
+    outside the time engine's hours.MIN_YEAR..MAX_YEAR)."""
+    found = None
     try:
         if match := _DATE_ISO.match(word):
             year, month, day = map(int, match.groups())
-            return datetime.date(year, month, day)
-        if match := _DATE_FI.match(word):
+            found = datetime.date(year, month, day)
+        elif match := _DATE_FI.match(word):
             day, month = int(match[1]), int(match[2])
             year = int(match[3]) if match[3] else today.year
             found = datetime.date(year, month, day)
             if not match[3] and found < today - datetime.timedelta(days=31):
                 found = found.replace(year=year + 1)
-            return found
     except ValueError:
         return None
-    return None
+    if found is None or not hours.MIN_YEAR <= found.year <= hours.MAX_YEAR:
+        return None
+    return found
 
 
 class LocalDateFilter(admin.SimpleListFilter):

@@ -129,6 +129,7 @@ class AppointmentForm(forms.ModelForm):
             email=data.get("email", ""),
             note=data.get("note", ""),
             booked_by=self.user,
+            submission_token=data.get("submission_token") or None,
         )
 
     def _change(self):

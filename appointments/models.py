@@ -34,6 +34,13 @@ def new_manage_token():
     return secrets.token_urlsafe(32)
 
 
+SUBMISSION_TOKEN_MAX_LENGTH = 32
+
+
+def new_submission_token():
+    return secrets.token_urlsafe(16)
+
+
 class SlotQuerySet(models.QuerySet):
     def for_office(self, office):
         return self.filter(office=office)
@@ -183,6 +190,11 @@ class Appointment(models.Model):
     manage_token = models.CharField(
         max_length=64, unique=True, default=new_manage_token, editable=False
     )
+    # The random token of the confirm page that made this booking: a second "Book" from
+    # the same page (a double click) finds this booking instead of making another.
+    submission_token = models.CharField(
+        max_length=SUBMISSION_TOKEN_MAX_LENGTH, blank=True, default="", editable=False
+    )
     slot = models.ForeignKey(
         Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("time")
     )
@@ -236,6 +248,11 @@ class Appointment(models.Model):
                 condition=Q(status="cancelled", cancelled_at__isnull=False)
                 | ~Q(status="cancelled"),
                 name="appointments_cancelled_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_token"],
+                condition=~Q(submission_token=""),
+                name="appointments_unique_submission_token",
             ),
         ]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["phone"])]

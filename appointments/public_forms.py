@@ -7,7 +7,12 @@ from phonenumber_field.formfields import PhoneNumberField
 from offices.models import Office, ServiceKind, Topic
 
 from .forms import AppointmentForm
-from .models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Appointment
+from .models import (
+    REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    SUBMISSION_TOKEN_MAX_LENGTH,
+    Appointment,
+)
 
 
 def bookable_offices():
@@ -131,7 +136,12 @@ class ChosenSlotInput(forms.HiddenInput):
 
 class BookingForm(AppointmentForm):
     """The shared AppointmentForm as the citizen sees it: the slot and the topic chosen
-    in the earlier steps travel hidden, the rest with labels and autocomplete hints."""
+    in the earlier steps travel hidden, the rest with labels and autocomplete hints.
+    ``submission_token`` is the confirm page's token (see ``rules.appointment_book``)."""
+
+    submission_token = forms.CharField(
+        required=False, max_length=SUBMISSION_TOKEN_MAX_LENGTH, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("user", None)

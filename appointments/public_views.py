@@ -4,8 +4,10 @@ No login, no JavaScript and no session state: the wizard's choices travel in GET
 parameters (office, topic, day, slot) and, once personal data is typed, in POSTed
 fields. Every step validates everything again; a missing or bad value sends the citizen
 back to the step that can fix it, with a message. The booking itself goes through the
-shared ``AppointmentForm`` and ``rules.appointment_book``; the private manage link
-(a random token) is the secret that lets a citizen see, cancel or move a booking.
+shared ``AppointmentForm`` and ``rules.appointment_book`` (which emails the citizen);
+a random token on the confirm page makes a second click of "Book" find the booking the
+first one made. The private manage link (a random token) is the secret that lets a
+citizen see, cancel or move a booking.
 """
 
 import datetime
@@ -17,7 +19,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,8 +32,8 @@ from kela_service.ratelimit import ratelimit_post
 from offices import hours
 from offices.models import Office, Topic
 
-from . import emails, rules
-from .models import Appointment, Slot
+from . import rules
+from .models import SUBMISSION_TOKEN_MAX_LENGTH, Appointment, Slot, new_submission_token
 from .public_forms import BookingForm, FindBookingForm, WhereForm, bookable_offices
 
 STEPS = [
@@ -316,24 +317,32 @@ def confirm(request):
         return _restart(request, restart)
     form = BookingForm(request.POST, user=None)
     action = request.POST.get("action")
+    if action == "book":
+        appointment = form.save() if form.is_valid() else None
+        # Lost the race for the last place, or (a double click) this very page booked
+        # already: then that booking is the answer.
+        appointment = appointment or _booked_from_this_page(request.POST)
+        if appointment is None:
+            return _render_details(request, form, choice)
+        return redirect("appointments:booked", token=appointment.manage_token)
     if action == "edit" or not form.is_valid():
         return _render_details(request, form, choice)
-    if action != "book":
-        context = {
-            "form": form,
-            "choice": choice,
-            "summary": _summary(form.cleaned_data),
-            **_steps("confirm", choice),
-        }
-        return render(request, "appointments/public/confirm.html", context)
-    appointment = form.save()
-    if appointment is None or form.errors:
-        # Lost the race for the last place (or the time went out of the window).
-        return _render_details(request, form, choice)
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    if appointment.email:
-        transaction.on_commit(lambda: emails.send_confirmation(appointment, base_url=base_url))
-    return redirect("appointments:booked", token=appointment.manage_token)
+    context = {
+        "form": form,
+        "choice": choice,
+        "summary": _summary(form.cleaned_data),
+        "submission_token": new_submission_token(),
+        **_steps("confirm", choice),
+    }
+    return render(request, "appointments/public/confirm.html", context)
+
+
+def _booked_from_this_page(data):
+    """The booking made with the confirm page's token, or None."""
+    token = (data.get("submission_token") or "").strip()
+    if not token or len(token) > SUBMISSION_TOKEN_MAX_LENGTH:
+        return None
+    return Appointment.objects.filter(submission_token=token).first()
 
 
 def _summary(data):
@@ -408,9 +417,6 @@ def cancel(request, token):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(appointment)
-        if appointment.email:
-            base_url = request.build_absolute_uri("/").rstrip("/")
-            transaction.on_commit(lambda: emails.send_cancellation(appointment, base_url=base_url))
         messages.success(request, _("Your booking has been cancelled."))
         return redirect(appointment)
     return render(request, "appointments/public/cancel.html", {"appointment": appointment})
@@ -445,9 +451,6 @@ def move(request, token):
             )
             day = hours.localdate(new_slot.starts_at).isoformat()
             return redirect(f"{move_url}?{urlencode({'day': day})}")
-        if appointment.email:
-            base_url = request.build_absolute_uri("/").rstrip("/")
-            transaction.on_commit(lambda: emails.send_moved(appointment, base_url=base_url))
         messages.success(request, _("Your booking has been moved to the new time."))
         return redirect(appointment)
 

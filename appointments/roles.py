@@ -1,8 +1,10 @@
 """The staff groups and their permissions.
 
 "Phone service" books for callers in the admin; "Office staff" see the daily list of the
-offices they are assigned to (``Office.staff``) and mark arrivals there. Used by the data
-migration and by tests (transactional tests flush the database, and the groups with it).
+offices they are assigned to (``Office.staff``) and mark arrivals there; they have no
+appointment permission in the admin, whose lists are not limited to an office. Used by
+the data migrations and by tests (transactional tests flush the database, and the groups
+with it).
 """
 
 PHONE_SERVICE = "Phone service"
@@ -25,15 +27,21 @@ GROUP_PERMISSIONS = {
         ("offices", "view_topic"),
     ],
     OFFICE_STAFF: [
-        ("appointments", "view_appointment"),
         ("appointments", MARK_STATUS_CODENAME),
     ],
 }
 
+# Taken back from a group that once had them (migration 0004 and every grant_roles).
+# Office staff's "view appointment" showed every office's bookings in the admin; the
+# daily list, limited to their offices, needs only the mark permission.
+REVOKED_PERMISSIONS = {
+    OFFICE_STAFF: [("appointments", "view_appointment")],
+}
+
 
 def grant_roles(group_model, permission_model, content_type_model):
-    """Get or create both groups and add their permissions (idempotent; never removes
-    a permission another app granted)."""
+    """Get or create both groups, add their permissions and take back the revoked ones
+    (idempotent; never removes a permission another app granted)."""
     appointment_type, _ = content_type_model.objects.get_or_create(
         app_label="appointments", model="appointment"
     )
@@ -48,6 +56,12 @@ def grant_roles(group_model, permission_model, content_type_model):
         for app_label, codename in wanted:
             group.permissions.add(
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        for app_label, codename in REVOKED_PERMISSIONS.get(name, []):
+            group.permissions.remove(
+                *permission_model.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
             )
         groups[name] = group
     return groups

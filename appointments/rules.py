@@ -5,13 +5,16 @@ UPDATE of ``Slot.booked_count`` (``booked_count < capacity``), which the databas
 evaluates under the row's write lock: of two concurrent bookings for the last place,
 one updates a row and the other updates none and gets ``SLOT_TAKEN``. The check
 constraint ``appointments_slot_not_overbooked`` backs it up.
+
+The citizen's emails (confirmation, moved, cancelled) go from here, once the change is
+committed, whoever made it: the citizen on the web or staff in the admin.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,14 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from offices import hours
 from offices.models import Office, ServiceKind
 
+from . import emails
 from .models import Appointment, Slot
 
 SLOT_TAKEN = "slot_taken"
+ALREADY_BOOKED = "already_booked"
 MESSAGES = {
     SLOT_TAKEN: _("Sorry, this time was just taken. Please choose another time."),
     "slot_unavailable": _("This time can no longer be booked. Please choose another time."),
     "too_late": _("This booking can no longer be changed because the appointment has started."),
     "not_active": _("This booking has been cancelled."),
+    ALREADY_BOOKED: _("This booking has already been made."),
 }
 
 
@@ -43,6 +49,12 @@ def _take_place(slot, now):
     ).update(booked_count=F("booked_count") + 1)
     if not taken:
         raise _error(SLOT_TAKEN)
+
+
+def _email_on_commit(send, appointment):
+    """Send ``send(appointment)`` to the citizen once the transaction commits."""
+    if appointment.email:
+        transaction.on_commit(lambda: send(appointment))
 
 
 def _release_place(slot_id):
@@ -66,32 +78,60 @@ def check_notice(slot, now=None):
         )
 
 
-def appointment_book(*, slot, name, phone, topic, language="fi", email="", note="", booked_by=None):
+def appointment_book(
+    *,
+    slot,
+    name,
+    phone,
+    topic,
+    language="fi",
+    email="",
+    note="",
+    booked_by=None,
+    submission_token=None,
+):
     """Book one place of ``slot``. Raises ValidationError (code ``slot_taken`` when the
     last place went to someone else). ``booked_by`` None means the citizen on the web,
-    for whom the minimum notice and the horizon apply."""
+    for whom the minimum notice and the horizon apply. A ``submission_token`` that has
+    already booked (a second click on the same page) raises ``already_booked``."""
     now = timezone.now()
-    with transaction.atomic():
-        slot = Slot.objects.select_related("office").get(pk=slot.pk)
-        if booked_by is None:
-            check_notice(slot, now)
-        appointment = Appointment(
-            slot=slot,
-            channel=slot.channel,
-            name=name,
-            phone=phone,
-            email=email,
-            language=language,
-            topic=topic,
-            note=note,
-            booked_by=booked_by,
-            updated_by=booked_by,
-        )
-        appointment.full_clean(exclude=["slot"])
-        _take_place(slot, now)
-        appointment.save()
+    try:
+        with transaction.atomic():
+            slot = Slot.objects.select_related("office").get(pk=slot.pk)
+            if booked_by is None:
+                check_notice(slot, now)
+            if _submitted(submission_token):
+                raise _error(ALREADY_BOOKED)
+            appointment = Appointment(
+                slot=slot,
+                channel=slot.channel,
+                name=name,
+                phone=phone,
+                email=email,
+                language=language,
+                topic=topic,
+                note=note,
+                booked_by=booked_by,
+                updated_by=booked_by,
+                submission_token=submission_token or "",
+            )
+            appointment.full_clean(exclude=["slot", "submission_token"])
+            _take_place(slot, now)
+            appointment.save()
+            _email_on_commit(emails.send_confirmation, appointment)
+    except IntegrityError:
+        # The same token committed meanwhile (PostgreSQL waits for it on the index).
+        if _submitted(submission_token):
+            raise _error(ALREADY_BOOKED) from None
+        raise
     slot.refresh_from_db(fields=["booked_count"])
     return appointment
+
+
+def _submitted(submission_token):
+    return bool(submission_token) and (
+        Appointment.objects.filter(submission_token=submission_token).exists()
+    )
 
 
 def _locked(appointment):
@@ -115,6 +155,7 @@ def appointment_cancel(*, appointment, by=None):
         appointment.updated_by = by
         appointment.save(update_fields=["status", "cancelled_at", "updated_by", "updated_at"])
         _release_place(appointment.slot_id)
+        _email_on_commit(emails.send_cancellation, appointment)
     return appointment
 
 
@@ -142,6 +183,7 @@ def appointment_rebook(*, appointment, new_slot, by=None):
         appointment.save(
             update_fields=["slot", "channel", "updated_by", "updated_at", "reminder_sent_at"]
         )
+        _email_on_commit(emails.send_moved, appointment)
     new_slot.refresh_from_db(fields=["booked_count"])
     return appointment
 
@@ -173,7 +215,8 @@ def slots_generate(*, start, end, offices=None, capacity=1):
     """Create the missing slots from the appointment hours of ``offices`` (all that have
     appointment hours by default) for local dates ``start``..``end``. Idempotent: an
     existing slot is left as it is. A fixed number of queries per office. Returns the
-    number of slots created."""
+    number of slots this call created: runs for the same office take turns (a row lock
+    on the office; SQLite serialises writers), so one run's slots are not another's."""
     length = datetime.timedelta(minutes=settings.APPOINTMENT_SLOT_MINUTES)
     if offices is None:
         offices = Office.objects.active()
@@ -189,16 +232,20 @@ def slots_generate(*, start, end, offices=None, capacity=1):
         }
         if not wanted:
             continue
-        existing = set(
-            Slot.objects.for_office(office).between(start, end).values_list("starts_at", flat=True)
-        )
-        new = [
-            Slot(office=office, starts_at=slot_start, ends_at=slot_end, capacity=capacity)
-            for slot_start, slot_end in sorted(wanted.items())
-            if slot_start not in existing
-        ]
-        Slot.objects.bulk_create(new, ignore_conflicts=True)
-        created += len(new)
+        with transaction.atomic():
+            # NO KEY UPDATE: other runs wait, inserts of slots (a key share) do not.
+            list(Office.objects.select_for_update(no_key=True).filter(pk=office.pk))
+            in_range = Slot.objects.for_office(office).between(start, end)
+            existing = set(in_range.values_list("starts_at", flat=True))
+            new = [
+                Slot(office=office, starts_at=slot_start, ends_at=slot_end, capacity=capacity)
+                for slot_start, slot_end in sorted(wanted.items())
+                if slot_start not in existing
+            ]
+            if new:
+                Slot.objects.bulk_create(new, ignore_conflicts=True)
+                # A slot added meanwhile by hand was skipped: count what is there now.
+                created += in_range.count() - len(existing)
     return created
 
 

@@ -50,10 +50,11 @@ def _office_for(request, slug):
 
 
 def _parse_day(day):
-    try:
-        return datetime.date.fromisoformat(day)
-    except ValueError:
-        raise Http404(_("Not a date: %(day)s") % {"day": day}) from None
+    """The URL's date, or 404 (not a date, or outside the years the time engine knows)."""
+    parsed = hours.parse_date(day)
+    if parsed is None:
+        raise Http404(_("Not a date: %(day)s") % {"day": day})
+    return parsed
 
 
 def _day_appointments(office, day):
@@ -104,9 +105,10 @@ def _mark(request, office, day):
     if not request.user.has_perm(MARK_PERMISSION):
         raise PermissionDenied
     status = request.POST.get("status")
-    appointment = get_object_or_404(
-        _day_appointments(office, day), pk=request.POST.get("appointment") or 0
-    )
+    appointment_id = (request.POST.get("appointment") or "").strip()
+    if not (appointment_id.isascii() and appointment_id.isdigit() and len(appointment_id) < 19):
+        raise Http404(_("No such appointment."))
+    appointment = get_object_or_404(_day_appointments(office, day), pk=int(appointment_id))
     if status not in MARKABLE:
         messages.error(request, _("Choose arrived, done or no-show."))
     else:

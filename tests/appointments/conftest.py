@@ -8,6 +8,7 @@ from django.utils import translation
 from appointments import rules
 from appointments.models import Slot
 from offices.models import Topic
+from tests.appointments import public_helpers
 from tests.factories import helsinki
 
 # A Thursday morning: Tornio's next appointment day is Monday 7.12., Kemi's is today.
@@ -63,3 +64,27 @@ def finnish(text):
     """``text`` (a lazy string or a msgid) as the Finnish pages show it."""
     with translation.override("fi"):
         return translation.gettext(str(text))
+
+
+# --- The citizen-side tests (tests/appointments/public_helpers.py) -------------------
+
+
+@pytest.fixture
+def wednesday(offices, pin_clock):
+    """The citizen tests' clock: Wednesday 2.12.2026 10:00 (``public_helpers.NOW``)."""
+    pin_clock(public_helpers.NOW)
+    return offices
+
+
+@pytest.fixture
+def slots(wednesday):
+    """Ten weeks of slots at every office from that Wednesday."""
+    public_helpers.generate_slots()
+    return wednesday
+
+
+@pytest.fixture
+def two_weeks(wednesday):
+    """Fewer slots, Tornio and Kemi only, for the many tampering tests."""
+    public_helpers.generate_slots([wednesday["tornio"], wednesday["kemi"]], weeks=2)
+    return wednesday

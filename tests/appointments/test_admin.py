@@ -3,8 +3,12 @@ import datetime
 import pytest
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.urls import reverse
 
+from appointments import roles
 from appointments.forms import TAKEN_MESSAGE
 from appointments.models import Appointment, Slot
 from tests.appointments.conftest import finnish
@@ -139,6 +143,57 @@ def test_appointment_add__office_staff__is_forbidden(now, client, office_staff):
     assert client.get(ADD).status_code == 403
 
 
+def test_appointment_changelist__office_staff_of_tornio__sees_no_kemi_citizen(
+    now, client, office_staff, kemi, make_slot, book
+):
+    book(make_slot(kemi, helsinki(2026, 12, 3, 12, 0)), name="Kemiläinen Asiakas")
+    client.force_login(office_staff)
+
+    response = client.get(APPOINTMENTS, {"q": "Kemi", "when": "all"})
+
+    assert response.status_code == 403
+    assert "Kemiläinen" not in response.text
+
+
+def test_grant_roles__office_staff_with_the_old_admin_view__loses_it(staff_groups):
+    office_staff = Group.objects.get(name=roles.OFFICE_STAFF)
+    office_staff.permissions.add(Permission.objects.get(codename="view_appointment"))
+
+    roles.grant_roles(Group, Permission, ContentType)
+
+    assert sorted(office_staff.permissions.values_list("codename", flat=True)) == [
+        roles.MARK_STATUS_CODENAME
+    ]
+    phone_codenames = Group.objects.get(name=roles.PHONE_SERVICE).permissions.values_list(
+        "codename", flat=True
+    )
+    assert "view_appointment" in phone_codenames
+
+
+def test_appointment_add__with_an_email__emails_the_citizen_once(
+    now, phone_client, tornio_slot, topic, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone_client.post(
+            ADD, _booking(tornio_slot, topic, email="matti@example.com", language="sv")
+        )
+
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["matti@example.com"]
+    assert message.subject == "Din tid hos FPA 7.12.2026 är bokad"
+    assert Appointment.objects.get().manage_token in message.body
+
+
+def test_appointment_add__without_an_email__emails_nothing(
+    now, phone_client, tornio_slot, topic, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        phone_client.post(ADD, _booking(tornio_slot, topic))
+
+    assert mail.outbox == []
+
+
 def test_appointment_change__status_cancelled__frees_the_slot_and_records_who(
     now, phone_client, phone_staff, tornio_slot, topic, book
 ):
@@ -204,6 +259,48 @@ def test_appointment_cancel_action__frees_the_places(now, phone_client, tornio_s
     assert Appointment.objects.get().status == Appointment.Status.CANCELLED
 
 
+def test_appointment_cancel_action__emails_each_citizen_a_cancellation(
+    now, phone_client, tornio, tornio_slot, make_slot, book, django_capture_on_commit_callbacks
+):
+    first = book(tornio_slot, email="maija@example.com")
+    second = book(make_slot(tornio, helsinki(2026, 12, 8, 10, 0)), email="")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        phone_client.post(
+            APPOINTMENTS,
+            {"action": "cancel_appointments", ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
+        )
+
+    (message,) = mail.outbox
+    assert message.to == ["maija@example.com"]
+    assert message.subject == "Kelan ajanvarauksesi 7.12.2026 on peruttu"
+
+
+def test_appointment_change__new_slot__emails_the_new_time(
+    now,
+    phone_client,
+    tornio,
+    tornio_slot,
+    make_slot,
+    topic,
+    book,
+    django_capture_on_commit_callbacks,
+):
+    appointment = book(tornio_slot, email="maija@example.com")
+    new_slot = make_slot(tornio, helsinki(2026, 12, 8, 10, 0))
+    url = reverse("admin:appointments_appointment_change", args=[appointment.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        phone_client.post(
+            url,
+            {**_booking(new_slot, topic, email="maija@example.com"), "status": "booked"},
+        )
+
+    (message,) = mail.outbox
+    assert message.subject == "Kelan ajanvarauksesi on siirretty päivälle 8.12.2026"
+
+
 def test_slot_autocomplete__from_the_appointment_form__offers_free_future_slots_only(
     now, phone_client, tornio, kemi, make_slot, book
 ):
@@ -246,6 +343,15 @@ def test_slot_autocomplete__date_and_time_words__narrow_the_list(
     )
 
     assert [r["id"] for r in response.json()["results"]] == [str(wanted.pk)]
+
+
+@pytest.mark.parametrize("q", ["9999-12-31", "31.12.9999", "1.1.0001", "0001-01-01", "31.12."])
+def test_slot_search__date_outside_the_known_years__is_ignored_not_a_500(
+    now, phone_client, tornio_slot, q
+):
+    response = phone_client.get(SLOTS, {"q": q, "when": "all"})
+
+    assert response.status_code == 200
 
 
 def test_slot_changelist__renders_with_remaining_places(now, phone_client, tornio, make_slot):

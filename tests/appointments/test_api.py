@@ -84,3 +84,13 @@ def test_availability__unknown_office__is_a_404(now, client, offices):
 
     assert response.status_code == 404
     assert "oulu" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02")]
+)
+def test_availability__date_outside_the_known_years__is_a_400(now, client, offices, start, end):
+    response = client.get(URL, {"office": "kemi", "start": start, "end": end})
+
+    assert response.status_code == 400
+    assert "detail" in response.json()

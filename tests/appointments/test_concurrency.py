@@ -4,16 +4,19 @@ connection, all released at once by a barrier, against one slot.
 Runs on SQLite (the file test database; IMMEDIATE transactions queue writers on the
 30 s busy timeout) and on PostgreSQL (row lock of the conditional UPDATE)."""
 
+import datetime
 import threading
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 
 from appointments import rules
 from appointments.forms import AppointmentForm
-from appointments.models import Appointment, Slot
+from appointments.models import Appointment, Slot, new_submission_token
+from tests.appointments.public_helpers import details, url
 from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,3 +96,40 @@ def test_concurrent_bookings__of_one_slot__never_exceed_its_capacity(
     slot = Slot.objects.get(pk=slot.pk)
     assert slot.booked_count == capacity
     assert Appointment.objects.filter(slot=slot).active().count() == capacity
+
+
+def book_on_one_confirm_page(slot, token):
+    """Every thread presses "Book" on the same confirm page (a double click, or more)."""
+
+    def attempt(number):
+        response = Client().post(
+            url("confirm"), {**details(slot), "submission_token": token, "action": "book"}
+        )
+        return (response.status_code, response.get("Location"))
+
+    return attempt
+
+
+def test_concurrent_clicks_on_one_confirm_page__book_once_and_all_show_that_booking(
+    now, tornio, make_slot
+):
+    slot = make_slot(tornio, helsinki(2026, 12, 7, 9, 0), capacity=2)
+
+    outcomes = race(book_on_one_confirm_page(slot, new_submission_token()), threads=8)
+
+    appointment = Appointment.objects.get()
+    assert outcomes == {(302, f"/appointments/booked/{appointment.manage_token}/"): 8}
+    assert Slot.objects.get(pk=slot.pk).booked_count == 1
+
+
+def test_concurrent_slot_generation__counts_each_slot_once(now, tornio):
+    def attempt(number):
+        return rules.slots_generate(
+            start=datetime.date(2026, 12, 7), end=datetime.date(2027, 1, 31), offices=[tornio]
+        )
+
+    outcomes = race(attempt, threads=8)
+
+    created = Slot.objects.for_office(tornio).count()
+    assert created > 0
+    assert sum(outcomes.elements()) == created

@@ -32,21 +32,6 @@ STEP_TEXT = {
 }
 
 
-@pytest.fixture
-def slots(offices, pin_clock):
-    pin_clock(NOW)
-    generate_slots()
-    return offices
-
-
-@pytest.fixture
-def two_weeks(offices, pin_clock):
-    """Fewer slots, for the many tampering tests."""
-    pin_clock(NOW)
-    generate_slots([offices["tornio"], offices["kemi"]], weeks=2)
-    return offices
-
-
 def h1(response):
     return re.search(r"<h1>(.*?)</h1>", response.content.decode(), re.S).group(1).strip()
 
@@ -210,6 +195,55 @@ def test_full_booking__by_phone__is_a_phone_appointment(client, slots):
     appointment = Appointment.objects.get()
     assert appointment.channel == Appointment.Channel.PHONE
     assert appointment.slot.office.slug == "phone"
+
+
+def confirm_page_token(client, slot):
+    """The hidden submission token of the confirm page for ``slot``."""
+    review = client.post(url("confirm"), details(slot))
+    return re.search(r'name="submission_token" value="([^"]+)"', review.text)[1]
+
+
+@pytest.mark.parametrize("capacity", [1, 2])
+def test_book__clicked_twice_on_one_confirm_page__books_once_and_both_show_it(
+    client, slots, capacity
+):
+    slot = slot_on(slots["tornio"])
+    Slot.objects.filter(pk=slot.pk).update(capacity=capacity)
+    data = {**details(slot), "submission_token": confirm_page_token(client, slot)}
+
+    first = client.post(url("confirm"), {**data, "action": "book"})
+    second = client.post(url("confirm"), {**data, "action": "book"})
+
+    appointment = Appointment.objects.get()
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert (
+        first["Location"]
+        == second["Location"]
+        == f"/appointments/booked/{appointment.manage_token}/"
+    )
+    slot.refresh_from_db()
+    assert slot.booked_count == 1
+
+
+def test_confirm_page__each_showing__has_a_new_token(client, slots):
+    slot = slot_on(slots["tornio"])
+
+    assert confirm_page_token(client, slot) != confirm_page_token(client, slot)
+
+
+def test_book__another_confirm_page_for_a_taken_time__is_told_it_was_taken(client, slots):
+    slot = slot_on(slots["tornio"])
+    mine = {**details(slot), "submission_token": confirm_page_token(client, slot)}
+    theirs = {
+        **details(slot, name="Toinen Asiakas"),
+        "submission_token": confirm_page_token(client, slot),
+    }
+    client.post(url("confirm"), {**mine, "action": "book"})
+
+    response = client.post(url("confirm"), {**theirs, "action": "book"})
+
+    assert response.status_code == 409
+    assert Appointment.objects.get().name == "Maija Meikäläinen"
 
 
 def test_confirm_page__shows_everything_with_a_confirm_button(client, slots):

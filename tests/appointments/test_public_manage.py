@@ -25,9 +25,9 @@ TUESDAY = MONDAY + datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def booking(offices, pin_clock):
+def booking(wednesday):
     """Maija's booking on Monday 7.12. 09:00 at Tornio, made on Wednesday 2.12."""
-    pin_clock(NOW)
+    offices = wednesday
     generate_slots([offices["tornio"], offices["kemi"]], weeks=3)
     return book(
         slot_on(offices["tornio"]),

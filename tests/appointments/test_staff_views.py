@@ -214,3 +214,22 @@ def test_index__several_offices__lists_them(now, client, superuser, offices):
 
 def test_index__anonymous__redirects_to_login(client, db):
     assert client.get(reverse("staff:index")).status_code == 302
+
+
+@pytest.mark.parametrize("value", ["abc", "1e3", "-1", "\u0661", "9" * 30, ""])
+def test_mark__appointment_id_that_is_not_a_number__is_404(
+    now, staff_client, tornio_slot, book, value
+):
+    book(tornio_slot)
+
+    response = staff_client.post(day_url(), {"appointment": value, "status": "arrived"})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-02-30"])
+@pytest.mark.parametrize("url_name", ["staff:day", "staff:day_csv"])
+def test_day_list__date_outside_the_known_years__is_404(staff_client, day, url_name):
+    response = staff_client.get(reverse(url_name, kwargs={"office": "tornio", "day": day}))
+
+    assert response.status_code == 404
