@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .admin_tools import DefaultChoiceFilter, SafeDateHierarchyMixin
 from .forms import WeeklyRuleFormSet
 from .models import DateException, HoursPeriod, Office, Topic, WeeklyRule
 
@@ -59,7 +60,7 @@ class CurrentPeriodFilter(admin.SimpleListFilter):
 
 
 @admin.register(HoursPeriod)
-class HoursPeriodAdmin(admin.ModelAdmin):
+class HoursPeriodAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["name", "office", "valid_from", "valid_until"]
     list_filter = ["office", CurrentPeriodFilter]
     list_select_related = ["office"]
@@ -68,35 +69,27 @@ class HoursPeriodAdmin(admin.ModelAdmin):
     inlines = [WeeklyRuleInline]
 
 
-class UpcomingDateFilter(admin.SimpleListFilter):
+class UpcomingDateFilter(DefaultChoiceFilter):
     """Defaults to today and later: past exceptions rarely matter."""
 
     title = _("date")
     parameter_name = "when"
+    default_value = "upcoming"
 
     def lookups(self, request, model_admin):
         return [("upcoming", _("Today and later")), ("past", _("Past")), ("all", _("All"))]
 
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": (self.value() or "upcoming") == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        value = self.value() or "upcoming"
-        if value == "upcoming":
+        if self.value() == "upcoming":
             return queryset.filter(date__gte=today)
-        if value == "past":
+        if self.value() == "past":
             return queryset.filter(date__lt=today)
         return queryset
 
 
 @admin.register(DateException)
-class DateExceptionAdmin(admin.ModelAdmin):
+class DateExceptionAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["date", "weekday", "office", "service", "closed", "opens", "closes", "reason"]
     list_filter = [UpcomingDateFilter, "office", "service", "closed"]
     list_select_related = ["office"]

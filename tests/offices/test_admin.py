@@ -348,3 +348,26 @@ def test_hours_period_change__rule_moved_and_new_rule_in_its_old_place__saved(
         ("12:00", "14:00"),
         ("14:00", "16:00"),
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date__year=9999",
+        "date__year=1",
+        "date__year=2026&date__month=13",
+        "date__year=abc",
+        "date__year=2026&date__month=2&date__day=30",
+    ],
+)
+def test_date_exception_changelist__impossible_drill_down__redirects_not_500(admin_client, query):
+    response = admin_client.get(f"/admin/offices/dateexception/?{query}")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def test_hours_period_changelist__year_9999__redirects_not_500(admin_client):
+    response = admin_client.get("/admin/offices/hoursperiod/?valid_from__year=9999")
+
+    assert response.status_code == 302
