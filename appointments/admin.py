@@ -10,6 +10,8 @@ import re
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -95,6 +97,18 @@ class LocalDateFilter(admin.SimpleListFilter):
         if value == "past":
             return queryset.filter(**{f"{field}__lt": midnight})
         return queryset
+
+
+class DateSafeChangeList(ChangeList):
+    """Django's date hierarchy adds a day, month or year to the date in the URL, which
+    overflows at year 9999 (OverflowError or ValueError): that is an incorrect lookup
+    (the list again, with ?e=1), not a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class AppointmentDateFilter(LocalDateFilter):
@@ -360,6 +374,9 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("booked by"))
     def booked_by_display(self, obj):
         return obj.booked_by or _("The customer, on the web")
+
+    def get_changelist(self, request, **kwargs):
+        return DateSafeChangeList
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -354,6 +354,19 @@ def test_slot_search__date_outside_the_known_years__is_ignored_not_a_500(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_appointment_changelist__date_hierarchy_at_year_9999__is_not_a_500(
+    now, phone_client, depth
+):
+    lookups = {"year": "9999", "month": "12", "day": "31"}
+    params = {f"slot__starts_at__{key}": value for key, value in list(lookups.items())[:depth]}
+
+    response = phone_client.get(APPOINTMENTS, params)
+
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
+
+
 def test_slot_changelist__renders_with_remaining_places(now, phone_client, tornio, make_slot):
     make_slot(tornio, helsinki(2026, 12, 7, 9, 0), capacity=3)
 
