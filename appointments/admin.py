@@ -10,8 +10,6 @@ import re
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offices import hours
+from offices.admin_tools import SafeDateHierarchyMixin
 from offices.models import Office
 
 from . import rules
@@ -97,18 +96,6 @@ class LocalDateFilter(admin.SimpleListFilter):
         if value == "past":
             return queryset.filter(**{f"{field}__lt": midnight})
         return queryset
-
-
-class DateSafeChangeList(ChangeList):
-    """Django's date hierarchy adds a day, month or year to the date in the URL, which
-    overflows at year 9999 (OverflowError or ValueError): that is an incorrect lookup
-    (the list again, with ?e=1), not a 500."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except (OverflowError, ValueError) as error:
-            raise IncorrectLookupParameters(error) from error
 
 
 class AppointmentDateFilter(LocalDateFilter):
@@ -325,7 +312,7 @@ class AdminAppointmentForm(AppointmentForm):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     form = AdminAppointmentForm
     list_display = [
         "reference",
@@ -374,9 +361,6 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("booked by"))
     def booked_by_display(self, obj):
         return obj.booked_by or _("The customer, on the web")
-
-    def get_changelist(self, request, **kwargs):
-        return DateSafeChangeList
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
