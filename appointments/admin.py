@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offices import hours
-from offices.admin_tools import SafeDateHierarchyMixin
+from offices.admin_tools import DefaultChoiceFilter, SafeDateHierarchyMixin
 from offices.models import Office
 
 from . import rules
@@ -56,11 +56,12 @@ def parse_search_date(word, today):
     return found
 
 
-class LocalDateFilter(admin.SimpleListFilter):
+class LocalDateFilter(DefaultChoiceFilter):
     """Today and later by default: the useful view for people booking and serving."""
 
     title = _("date")
     parameter_name = "when"
+    default_value = "upcoming"
     field = "starts_at"
 
     def lookups(self, request, model_admin):
@@ -72,20 +73,12 @@ class LocalDateFilter(admin.SimpleListFilter):
             ("all", _("All")),
         ]
 
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": (self.value() or "upcoming") == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
     def queryset(self, request, queryset):
         today = hours.localdate()
         midnight = hours.local_datetime(today, datetime.time.min)
         tomorrow = hours.local_datetime(today + datetime.timedelta(days=1), datetime.time.min)
         day_after = hours.local_datetime(today + datetime.timedelta(days=2), datetime.time.min)
-        value = self.value() or "upcoming"
+        value = self.value()
         field = self.field
         if value == "upcoming":
             return queryset.filter(**{f"{field}__gte": midnight})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offices import hours
 from offices.models import Topic
+from offices.phone import FinnishPhoneNumberField
 
 from . import rules
 from .models import Appointment, Slot
@@ -58,6 +59,7 @@ class AppointmentForm(forms.ModelForm):
     class Meta:
         model = Appointment
         fields = ["slot", "name", "phone", "email", "language", "topic", "note"]
+        field_classes = {"phone": FinnishPhoneNumberField}
         field_classes = {"slot": SlotChoiceField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 

@@ -20,14 +20,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from offices import hours
 from offices.models import Office, ServiceKind, Topic
-
-# Unambiguous when read aloud or handwritten: no 0/O, 1/I/L.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-REFERENCE_LENGTH = 8
-
-
-def new_reference():
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+from offices.references import REFERENCE_LENGTH, new_reference
 
 
 def new_manage_token():

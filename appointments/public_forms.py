@@ -2,17 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from offices.models import Office, ServiceKind, Topic
+from offices.phone import FinnishPhoneNumberField
+from offices.references import REFERENCE_ALPHABET, REFERENCE_LENGTH
 
 from .forms import AppointmentForm
-from .models import (
-    REFERENCE_ALPHABET,
-    REFERENCE_LENGTH,
-    SUBMISSION_TOKEN_MAX_LENGTH,
-    Appointment,
-)
+from .models import SUBMISSION_TOKEN_MAX_LENGTH, Appointment
 
 
 def bookable_offices():
@@ -87,7 +83,7 @@ class FindBookingForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    phone = PhoneNumberField(
+    phone = FinnishPhoneNumberField(
         label=_("Phone number given in the booking"),
         help_text=_("For example 040 123 4567 or +358 40 123 4567."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),

@@ -7,8 +7,7 @@ the data migrations and by tests (transactional tests flush the database, and th
 with it).
 """
 
-PHONE_SERVICE = "Phone service"
-OFFICE_STAFF = "Office staff"
+from offices.roles import OFFICE_STAFF, PHONE_SERVICE
 
 # Not a model permission: marking arrived / done / no-show on the daily list, without
 # the right to edit bookings in the admin.

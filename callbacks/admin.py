@@ -1,11 +1,11 @@
 import datetime
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
+from offices.admin_tools import SafeDateHierarchyMixin
 
 from .forms import CallbackForm
 from .models import CallbackAttempt, CallbackRequest
@@ -62,7 +62,7 @@ class CallbackAttemptInline(admin.TabularInline):
 
 
 @admin.register(CallbackRequest)
-class CallbackRequestAdmin(admin.ModelAdmin):
+class CallbackRequestAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     """Staff add a request for a caller with the citizens' form and rules; existing
     requests are worked in the queue (/staff/callbacks/), so they are read-only here."""
 
@@ -101,23 +101,6 @@ class CallbackRequestAdmin(admin.ModelAdmin):
         "updated_at",
         "anonymised_at",
     ]
-
-    def get_changelist_instance(self, request):
-        """The date hierarchy's year, month and day come from the URL: outside the years
-        ``offices.hours.parse_date`` accepts, Django's changelist would overflow (500).
-        Refuse them as incorrect lookups: the admin then redirects with ``?e=1``."""
-        parts = [
-            request.GET.getlist(f"{self.date_hierarchy}__{part}")[-1:] or [default]
-            for part, default in [("year", None), ("month", "1"), ("day", "1")]
-        ]
-        if parts[0] != [None]:
-            try:
-                year, month, day = (int(part[0]) for part in parts)
-            except ValueError:
-                year = month = day = 0
-            if hours.parse_date(f"{year:04d}-{month:02d}-{day:02d}") is None:
-                raise IncorrectLookupParameters
-        return super().get_changelist_instance(request)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -3,7 +3,8 @@
 Used by the data migration and by tests (which flush the database between
 transactional tests, and with it the group)."""
 
-PHONE_SERVICE_GROUP = "Phone service"
+from offices.roles import PHONE_SERVICE as PHONE_SERVICE_GROUP
+
 PHONE_SERVICE_PERMISSIONS = [
     "view_callbackrequest",
     "add_callbackrequest",

@@ -21,17 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
+from offices.references import REFERENCE_LENGTH, new_reference
+
 WINDOW_MINUTES = 30
 WINDOW_LENGTH = datetime.timedelta(minutes=WINDOW_MINUTES)
 MESSAGE_MAX_LENGTH = 500
-
-# Without 0/O, 1/I/L: a reference read out over the phone is unambiguous.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-REFERENCE_LENGTH = 8
-
-
-def new_reference():
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def new_secret():

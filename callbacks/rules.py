@@ -34,6 +34,7 @@ from phonenumber_field.phonenumber import to_python
 
 from offices import hours
 from offices.models import ServiceKind, Topic
+from offices.phone import validate_no_letters
 
 from .formatting import describe_window
 from .models import (
@@ -200,12 +201,10 @@ def normalise_phone(phone):
 
     Letters are refused before parsing: the parser would read them as keypad digits
     ("+3584OOOOOOO" with the letter O would become a valid number)."""
-    if phone and any(char.isalpha() for char in str(phone)):
-        raise field_error(
-            "phone",
-            _("Use only digits in the phone number, for example 040 123 4567."),
-            "phone_letters",
-        )
+    try:
+        validate_no_letters(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error}) from None
     number = to_python(phone, region="FI") if phone else None
     if number is None or not number.is_valid():
         raise field_error(

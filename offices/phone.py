@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 PHONE_EXAMPLE = "040 123 4567"
 
@@ -15,3 +16,11 @@ def validate_no_letters(value):
             % {"example": PHONE_EXAMPLE},
             code="phone_letters",
         )
+
+
+class FinnishPhoneNumberField(PhoneNumberField):
+    """A phone number form field (Finnish formats, region FI) that refuses letters."""
+
+    def to_python(self, value):
+        validate_no_letters(value)
+        return super().to_python(value)

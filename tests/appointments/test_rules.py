@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from appointments import rules
-from appointments.models import REFERENCE_ALPHABET, Appointment, Slot
+from appointments.models import Appointment, Slot
+from offices.references import REFERENCE_ALPHABET
 from tests.factories import UserFactory, helsinki
 
 pytestmark = pytest.mark.django_db

@@ -9,14 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments.rules import slots_generate
+from offices import roles
 from offices.demo import seed_offices
 
 # username -> (group name or None for a superuser, offices the user staffs)
 DEMO_USERS = {
     "admin": (None, []),
-    "phone": ("Phone service", []),
-    "tornio": ("Office staff", ["tornio"]),
-    "kemi": ("Office staff", ["kemi"]),
+    "phone": (roles.PHONE_SERVICE, []),
+    "tornio": (roles.OFFICE_STAFF, ["tornio"]),
+    "kemi": (roles.OFFICE_STAFF, ["kemi"]),
 }
 
 
