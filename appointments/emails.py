@@ -39,7 +39,7 @@ def _location(appointment):
         if part
     )
     return gettext("Kela service point %(office)s, %(address)s") % {
-        "office": office.name,
+        "office": office.display_name,
         "address": address,
     }
 

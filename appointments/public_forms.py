@@ -34,7 +34,7 @@ class OfficeChoiceField(forms.ModelChoiceField):
             return _("By phone: a Kela expert calls you at the time you choose")
         address = ", ".join(part for part in (office.street_address, office.city) if part)
         return _("%(office)s service point, %(address)s") % {
-            "office": office.name,
+            "office": office.display_name,
             "address": address,
         }
 

@@ -26,7 +26,7 @@ class OfficeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [HoursPeriodInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "is_active", "ordering"]}),
+        (None, {"fields": ["name", "name_sv", "slug", "kind", "is_active", "ordering"]}),
         (
             _("Contact details"),
             {"fields": ["street_address", "postal_code", "city", "phone", "email"]},

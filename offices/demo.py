@@ -14,6 +14,7 @@ OFFICES = [
         "slug": "tornio",
         "kind": Office.Kind.SERVICE_POINT,
         "name": "Tornio",
+        "name_sv": "Torneå",
         "street_address": "Laivurinkatu 12",
         "postal_code": "95400",
         "city": "Tornio",

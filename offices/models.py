@@ -57,6 +57,12 @@ class Office(models.Model):
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in web addresses."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SERVICE_POINT)
     name = models.CharField(_("name"), max_length=100)
+    name_sv = models.CharField(
+        _("name in Swedish"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the Swedish pages, for example Torneå. Empty: the name."),
+    )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -101,8 +107,11 @@ class Office(models.Model):
 
     @property
     def display_name(self):
+        """The name in the active language (the phone service's is translated)."""
         if self.is_phone_service:
             return str(_("Kela phone service"))
+        if self.name_sv and (get_language() or "").startswith("sv"):
+            return self.name_sv
         return self.name
 
     @property

@@ -33,4 +33,4 @@ def test_language_switcher__from_finnish_office_page__opens_swedish_page(page, o
     page.get_by_role("button", name="Svenska").click()
     page.wait_for_url("**/sv/offices/tornio/")
     assert page.locator("html").get_attribute("lang") == "sv"
-    assert page.locator("h1").inner_text() == "FPA:s serviceställe Tornio"
+    assert page.locator("h1").inner_text() == "FPA:s serviceställe Torneå"

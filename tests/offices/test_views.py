@@ -415,3 +415,11 @@ def test_office_page__office_without_hours__renders(client, db):
     assert "Kauppakatu 1" in response.content.decode()
     assert response.context["services"] == []
     assert len(tables(response).tables) == 2
+
+
+def test_office_page__swedish__uses_the_swedish_name(client, offices):
+    swedish = client.get("/sv/offices/tornio/").text
+    finnish = client.get("/offices/tornio/").text
+
+    assert "FPA:s serviceställe Torneå" in swedish
+    assert "Kelan palvelupiste Tornio" in finnish
