@@ -372,6 +372,16 @@ class AppointmentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
             return ["slot", "status", *self.audit_fields]
         return self.audit_fields
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """No add/change/delete shortcuts beside the time and topic: a booking is no
+        place to create slots or edit the topic list."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("slot", "topic") and formfield is not None:
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
         user = request.user

@@ -455,3 +455,11 @@ def test_slot_change__capacity_below_bookings__is_refused(
     assert response.context["adminform"].form.has_error("capacity")
     slot.refresh_from_db()
     assert slot.capacity == 2
+
+
+def test_appointment_add_form__no_shortcuts_to_create_or_edit_slots_and_topics(admin_client):
+    html = admin_client.get("/admin/appointments/appointment/add/").text
+
+    assert "add_id_slot" not in html
+    assert "change_id_slot" not in html
+    assert "add_id_topic" not in html
