@@ -3,13 +3,15 @@ access log that must not hold private links."""
 
 import importlib.util
 import logging
+import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.checks import run_checks
 from django.test import Client
 
-from kela_service.ratelimit import client_address, parse_rate
+from kela_service.ratelimit import client_address, hit, parse_rate
 from kela_service.redact import MaskSecretsFilter, mask_secrets
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,43 @@ def test_access_log__logger_masks_request_line_and_referer(monkeypatch):
     assert atoms["U"] == "/appointments/manage/***/"
     assert atoms["f"] == "https://kela.example/callbacks/REF/***/"
     assert atoms["s"] == 200
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return client
+
+
+def test_rate_limit__on_redis__counts_are_shared_by_every_worker(rf, settings):
+    """Workers share the count through Redis: a second cache connection (another
+    gunicorn worker) sees the first one's hits and refuses past the limit."""
+    redis_client = _redis_or_skip()
+    redis_client.flushdb()
+    settings.PUBLIC_POST_RATE = "3/m"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kela-test",
+        }
+    }
+    request = rf.post("/", REMOTE_ADDR="192.0.2.44")
+
+    try:
+        first_worker = [hit("appointments", request) for _ in range(2)]
+        caches["default"].close()  # the next hit opens a new connection, as another worker would
+        second_worker = [hit("appointments", request) for _ in range(2)]
+
+        assert first_worker == [True, True]
+        assert second_worker == [True, False]
+        assert any(b"ratelimit:appointments" in key for key in redis_client.keys("*"))
+    finally:
+        redis_client.flushdb()
