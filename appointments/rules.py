@@ -202,22 +202,12 @@ def appointment_set_status(*, appointment, status, by):
     return appointment
 
 
-def slot_times(office_hours, length):
-    """(start, end) pairs of ``length`` that fit in each opening interval of a day."""
-    for interval in office_hours:
-        start = interval.start
-        while start + length <= interval.end:
-            yield start, start + length
-            start += length
-
-
 def slots_generate(*, start, end, offices=None, capacity=1):
     """Create the missing slots from the appointment hours of ``offices`` (all that have
     appointment hours by default) for local dates ``start``..``end``. Idempotent: an
     existing slot is left as it is. A fixed number of queries per office. Returns the
     number of slots this call created: runs for the same office take turns (a row lock
     on the office; SQLite serialises writers), so one run's slots are not another's."""
-    length = datetime.timedelta(minutes=settings.APPOINTMENT_SLOT_MINUTES)
     if offices is None:
         offices = Office.objects.active()
     created = 0
@@ -226,8 +216,8 @@ def slots_generate(*, start, end, offices=None, capacity=1):
         wanted = {
             slot_start: slot_end
             for day in days
-            for slot_start, slot_end in slot_times(
-                day.services.get(ServiceKind.APPOINTMENTS, []), length
+            for slot_start, slot_end in hours.divide(
+                day.services.get(ServiceKind.APPOINTMENTS, []), settings.APPOINTMENT_SLOT_MINUTES
             )
         }
         if not wanted:

@@ -20,7 +20,6 @@ are serialised by ``BEGIN IMMEDIATE``. Either way the last place goes to one req
 """
 
 import datetime
-import math
 import re
 from dataclasses import dataclass
 
@@ -109,22 +108,6 @@ def offered_days(now=None):
     return days
 
 
-def window_times(intervals):
-    """(start, end) of each window that fits whole in the opening ``intervals``:
-    starts on the hour or half past."""
-    for interval in intervals:
-        local = timezone.localtime(interval.start, hours.local_timezone())
-        minutes = local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)
-        minute = math.ceil(minutes / WINDOW_MINUTES) * WINDOW_MINUTES
-        while minute + WINDOW_MINUTES <= 24 * 60:
-            start = hours.local_datetime(local.date(), datetime.time(minute // 60, minute % 60))
-            end = start + WINDOW_LENGTH
-            if end > interval.end:
-                break
-            yield start, end
-            minute += WINDOW_MINUTES
-
-
 def phone_windows(days):
     """{date: [(start, end), ...]}: every window of the phone-service hours on ``days``
     (past or future, full or not). No phone service -> no windows."""
@@ -133,7 +116,12 @@ def phone_windows(days):
         return {day: [] for day in days}
     by_date = {d.date: d for d in hours.opening_hours(office, min(days), max(days))}
     return {
-        day: list(window_times(by_date[day].services.get(ServiceKind.PHONE, []))) for day in days
+        day: list(
+            hours.divide(
+                by_date[day].services.get(ServiceKind.PHONE, []), WINDOW_MINUTES, aligned=True
+            )
+        )
+        for day in days
     }
 
 

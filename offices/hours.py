@@ -21,6 +21,7 @@ Precedence on a date, for one service (most specific first):
 
 import datetime
 import functools
+import math
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -208,6 +209,25 @@ def offered_services(office, periods=None, exceptions=None):
     for day_exceptions in (exceptions or {}).values():
         kinds.update(e.service for e in day_exceptions if not e.closed)
     return [kind for kind in ServiceKind.values if kind in kinds]
+
+
+def divide(intervals, minutes, *, aligned=False):
+    """(start, end) of each consecutive piece of ``minutes`` that fits whole in the
+    opening ``intervals``. With ``aligned`` the pieces start at whole multiples of
+    ``minutes`` past local midnight (09:00, 09:30, ... for 30), else at the opening."""
+    length = datetime.timedelta(minutes=minutes)
+    for interval in intervals:
+        start = interval.start
+        if aligned:
+            local = timezone.localtime(start, local_timezone())
+            past_midnight = local.hour * 60 + local.minute + bool(local.second or local.microsecond)
+            first = math.ceil(past_midnight / minutes) * minutes
+            if first >= 24 * 60:
+                continue
+            start = local_datetime(local.date(), datetime.time(first // 60, first % 60))
+        while start + length <= interval.end:
+            yield start, start + length
+            start += length
 
 
 def daterange(start, end):

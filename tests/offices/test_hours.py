@@ -468,3 +468,31 @@ def test_opening_hours__any_range__three_queries(days, django_assert_num_queries
         result = hours.opening_hours(office, start, start + datetime.timedelta(days=days - 1))
 
     assert len(result) == days
+
+
+def _interval(day, opens, closes):
+    return hours.Interval(
+        hours.local_datetime(day, datetime.time(*opens)),
+        hours.local_datetime(day, datetime.time(*closes)),
+    )
+
+
+def test_divide__from_the_opening__pieces_that_fit_whole():
+    pieces = list(hours.divide([_interval(d(2027, 3, 29), (9, 15), (10, 30))], 30))
+
+    assert [(f"{s:%H:%M}", f"{e:%H:%M}") for s, e in pieces] == [
+        ("09:15", "09:45"),
+        ("09:45", "10:15"),
+    ]
+
+
+def test_divide__aligned__pieces_start_on_the_hour_or_half_past():
+    pieces = list(hours.divide([_interval(d(2027, 3, 29), (9, 15), (12, 10))], 30, aligned=True))
+
+    assert [f"{s:%H:%M}" for s, _ in pieces] == ["09:30", "10:00", "10:30", "11:00", "11:30"]
+
+
+def test_divide__the_day_after_dst_starts__local_times_with_summer_offset():
+    start, _ = next(hours.divide([_interval(d(2027, 3, 29), (9, 0), (16, 0))], 30, aligned=True))
+
+    assert f"{start:%H:%M %z}" == "09:00 +0300"
