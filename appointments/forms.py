@@ -59,8 +59,7 @@ class AppointmentForm(forms.ModelForm):
     class Meta:
         model = Appointment
         fields = ["slot", "name", "phone", "email", "language", "topic", "note"]
-        field_classes = {"phone": FinnishPhoneNumberField}
-        field_classes = {"slot": SlotChoiceField}
+        field_classes = {"phone": FinnishPhoneNumberField, "slot": SlotChoiceField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, data=None, files=None, *, user=None, slot_queryset=None, **kwargs):

@@ -83,11 +83,7 @@ class FindBookingForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    phone = FinnishPhoneNumberField(
-        label=_("Phone number given in the booking"),
-        help_text=_("For example 040 123 4567 or +358 40 123 4567."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
+    phone = FinnishPhoneNumberField(label=_("Phone number given in the booking"))
 
     NOT_FOUND = _(
         "We found no booking with this reference and phone number. Check both and try again."
@@ -148,11 +144,6 @@ class BookingForm(AppointmentForm):
         fields["name"].label = _("Your name")
         fields["name"].widget.attrs.update(autocomplete="name")
         fields["phone"].label = _("Phone number")
-        fields["phone"].help_text = _("For example 040 123 4567 or +358 40 123 4567.")
-        fields["phone"].widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
-        fields["phone"].error_messages["invalid"] = _(
-            "Enter a valid phone number, for example 040 123 4567 or +358 40 123 4567."
-        )
         fields["email"].label = _("Email (optional)")
         fields["email"].help_text = _(
             "If you give your email, we send you a confirmation with a calendar file "

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offices import hours
 from offices.models import Office, ServiceKind
+from offices.phone import parse_phone
 
 from . import emails
 from .models import Appointment, Slot
@@ -95,6 +96,10 @@ def appointment_book(
     for whom the minimum notice and the horizon apply. A ``submission_token`` that has
     already booked (a second click on the same page) raises ``already_booked``."""
     now = timezone.now()
+    try:
+        phone = parse_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error}) from None
     try:
         with transaction.atomic():
             slot = Slot.objects.select_related("office").get(pk=slot.pk)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from offices.models import Topic
+from offices.phone import FinnishPhoneNumberField
 
 from . import rules
 from .formatting import format_day, format_time
@@ -41,11 +42,8 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
             ),
         },
     )
-    phone = forms.CharField(
+    phone = FinnishPhoneNumberField(
         label=_("Phone number"),
-        max_length=30,
-        help_text=_("A Finnish number, for example 040 123 4567, or +358 40 123 4567."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         error_messages={"required": _("Enter the phone number we should call.")},
     )
     topic = forms.ModelChoiceField(
@@ -105,12 +103,6 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
             (label, [next(radios) for _ in choices])
             for label, choices in self.fields["window"].choices
         ]
-
-    def clean_phone(self):
-        try:
-            return rules.normalise_phone(self.cleaned_data["phone"])
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["phone"]) from None
 
     def clean(self):
         cleaned = super().clean()

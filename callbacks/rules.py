@@ -29,11 +29,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from phonenumber_field.phonenumber import to_python
 
 from offices import hours
 from offices.models import ServiceKind, Topic
-from offices.phone import validate_no_letters
+from offices.phone import parse_phone
 
 from .formatting import describe_window
 from .models import (
@@ -185,20 +184,11 @@ def _check_window(start, now):
 
 
 def normalise_phone(phone):
-    """A valid ``PhoneNumber`` (Finnish formats accepted), or ValidationError.
-
-    Letters are refused before parsing: the parser would read them as keypad digits
-    ("+3584OOOOOOO" with the letter O would become a valid number)."""
+    """A valid ``PhoneNumber`` (``offices.phone.parse_phone``) or a field error."""
     try:
-        validate_no_letters(phone)
+        return parse_phone(phone)
     except ValidationError as error:
         raise ValidationError({"phone": error}) from None
-    number = to_python(phone, region="FI") if phone else None
-    if number is None or not number.is_valid():
-        raise field_error(
-            "phone", _("Enter a valid phone number, for example 040 123 4567."), "invalid_phone"
-        )
-    return number
 
 
 def _start_of_today(now):

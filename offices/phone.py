@@ -1,25 +1,62 @@
-"""Citizens' phone numbers: Finnish formats accepted, stored as E.164."""
+"""Citizens' phone numbers: Finnish formats accepted, stored as E.164.
 
+The one home of the phone-number rule. Every entry point asks here: forms through
+``FinnishPhoneNumberField``, the rules (for callers that bypass forms) through
+``parse_phone``.
+"""
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.phonenumber import to_python
 
 PHONE_EXAMPLE = "040 123 4567"
+
+PHONE_LETTERS = "phone_letters"
+PHONE_INVALID = "invalid"
+MESSAGES = {
+    PHONE_LETTERS: _("Use only digits in the phone number, for example %(example)s."),
+    PHONE_INVALID: _(
+        "Enter a valid phone number, for example 040 123 4567 or +358 40 123 4567."
+    ),
+}
+HELP_TEXT = _("For example 040 123 4567 or +358 40 123 4567.")
+
+
+def _error(code):
+    return ValidationError(MESSAGES[code], code=code, params={"example": PHONE_EXAMPLE})
 
 
 def validate_no_letters(value):
     """Refuse letters before the parser sees them: it reads them as keypad digits
     ("+3584OOOOOOO" with the letter O would become a valid number)."""
     if value and any(char.isalpha() for char in str(value)):
-        raise ValidationError(
-            _("Use only digits in the phone number, for example %(example)s.")
-            % {"example": PHONE_EXAMPLE},
-            code="phone_letters",
-        )
+        raise _error(PHONE_LETTERS)
+
+
+def parse_phone(value):
+    """A valid ``PhoneNumber`` from user input (Finnish formats accepted), or a
+    ValidationError with the code ``phone_letters`` or ``invalid``."""
+    validate_no_letters(value)
+    number = to_python(value, region="FI") if value else None
+    if number is None or not number.is_valid():
+        raise _error(PHONE_INVALID)
+    return number
 
 
 class FinnishPhoneNumberField(PhoneNumberField):
     """A phone number form field (Finnish formats, region FI) that refuses letters."""
+
+    default_error_messages = {PHONE_INVALID: MESSAGES[PHONE_INVALID]}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", HELP_TEXT)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        )
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         validate_no_letters(value)
