@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kela_service.ratelimit import ratelimit_post
 from offices import hours
 from offices.models import Office, Topic
 
@@ -299,7 +298,6 @@ def details(request):
 
 
 @never_cache
-@ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def confirm(request):
     """Step 5 and the booking. A POST from the details page is checked and shown for
@@ -402,7 +400,6 @@ def manage(request, token):
 
 
 @never_cache
-@ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     """Cancel: a confirmation page (GET), then the POST frees the slot at once."""
@@ -423,7 +420,6 @@ def cancel(request, token):
 
 
 @never_cache
-@ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def move(request, token):
     """Move the booking to another free time of the same place: choose a day, a time,
@@ -475,7 +471,6 @@ def move(request, token):
 
 
 @never_cache
-@ratelimit_post("appointments")
 @require_http_methods(["GET", "POST"])
 def find(request):
     """Find a booking: the reference alone is not enough, the phone number is needed too."""

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from kela_service.ratelimit import ratelimit_post
 from offices import hours
 
 from . import rules
@@ -24,7 +23,6 @@ from .models import CallbackRequest, Status
 
 
 @never_cache
-@ratelimit_post("callbacks")
 def request_callback(request):
     if request.method == "POST":
         form = CallbackForm(request.POST)
@@ -60,7 +58,6 @@ def callback_detail(request, reference, secret):
 
 
 @never_cache
-@ratelimit_post("callbacks")
 def callback_cancel(request, reference, secret):
     callback = _own_callback(reference, secret)
     if request.method != "POST":

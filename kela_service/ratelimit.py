@@ -1,10 +1,12 @@
 """Rate limiting of public POSTs per client address, on the shared cache.
 
+The apps know nothing of it: ``PublicPostRateLimitMiddleware`` applies it to every
+public POST.
+
 The cache is Redis when REDIS_URL is set (shared by all workers and servers), local
 memory otherwise. Fixed windows: at most ``count`` POSTs per ``period`` seconds.
 """
 
-import functools
 import hashlib
 import re
 
@@ -49,19 +51,28 @@ def hit(scope, request, rate=None):
     return current <= count
 
 
-def ratelimit_post(scope):
-    """Decorate a view: POSTs beyond the rate get a 429 page in the user's language."""
+class PublicPostRateLimitMiddleware:
+    """Every public POST counts against its client address, per URL namespace
+    (``appointments``, ``callbacks``, ...): over ``PUBLIC_POST_RATE`` the client gets a
+    429 page in its language with ``Retry-After``. Staff paths are left to the login
+    and permissions. Placed after the CSRF middleware: a forged POST is refused before
+    it counts."""
 
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method == "POST" and not hit(scope, request):
-                response = render(request, "rate_limited.html", status=429)
-                # The window's length: an upper bound on the wait.
-                response["Retry-After"] = str(parse_rate(settings.PUBLIC_POST_RATE)[1])
-                return response
-            return view(request, *args, **kwargs)
+    EXEMPT_PREFIXES = ("/admin/", "/staff/")
 
-        return wrapped
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    return decorator
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.path_info.startswith(self.EXEMPT_PREFIXES):
+            return None
+        scope = request.resolver_match.namespace or "public"
+        if hit(scope, request):
+            return None
+        response = render(request, "rate_limited.html", status=429)
+        # The window's length: an upper bound on the wait.
+        response["Retry-After"] = str(parse_rate(settings.PUBLIC_POST_RATE)[1])
+        return response
