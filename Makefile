@@ -23,6 +23,8 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest --numprocesses=auto
 
 test-postgres:
@@ -31,6 +33,7 @@ test-postgres:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
