@@ -75,9 +75,8 @@ class LocalDateFilter(DefaultChoiceFilter):
 
     def queryset(self, request, queryset):
         today = hours.localdate()
-        midnight = hours.local_datetime(today, datetime.time.min)
-        tomorrow = hours.local_datetime(today + datetime.timedelta(days=1), datetime.time.min)
-        day_after = hours.local_datetime(today + datetime.timedelta(days=2), datetime.time.min)
+        midnight, tomorrow = hours.day_bounds(today)
+        day_after = hours.day_bounds(today + datetime.timedelta(days=1))[1]
         value = self.value()
         field = self.field
         if value == "upcoming":
@@ -93,10 +92,6 @@ class LocalDateFilter(DefaultChoiceFilter):
 
 class AppointmentDateFilter(LocalDateFilter):
     field = "slot__starts_at"
-
-
-def _local(value):
-    return timezone.localtime(value, hours.local_timezone())
 
 
 @admin.register(Slot)
@@ -123,11 +118,11 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):
-        return _local(obj.starts_at).strftime("%d.%m.%Y %H:%M")
+        return hours.format_datetime(obj.starts_at)
 
     @admin.display(description=_("ends"), ordering="ends_at")
     def end(self, obj):
-        return _local(obj.ends_at).strftime("%H:%M")
+        return hours.format_time(obj.ends_at)
 
     @admin.display(description=_("free places"))
     def remaining_places(self, obj):
@@ -341,7 +336,7 @@ class AppointmentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("time"), ordering="slot__starts_at")
     def time(self, obj):
-        return _local(obj.slot.starts_at).strftime("%d.%m.%Y %H:%M")
+        return hours.format_datetime(obj.slot.starts_at)
 
     @admin.display(description=_("office"), ordering="slot__office")
     def office(self, obj):

@@ -9,7 +9,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
@@ -26,10 +25,8 @@ UNAVAILABLE_MESSAGE = _("This time can no longer be booked. Please choose anothe
 
 
 def slot_label(slot):
-    """ "Tornio, Mon 7.12.2026 9:00–9:30" in the active language."""
-    starts = timezone.localtime(slot.starts_at, hours.local_timezone())
-    ends = timezone.localtime(slot.ends_at, hours.local_timezone())
-    return f"{slot.office}, {date_format(starts, 'D j.n.Y')} {starts:%H:%M}–{ends:%H:%M}"
+    """ "Tornio, ma 7.12.2026 9.00–9.30" in the active language."""
+    return f"{slot.office}, {hours.format_when(slot.starts_at, slot.ends_at)}"
 
 
 class SlotChoiceField(forms.ModelChoiceField):

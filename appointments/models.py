@@ -39,13 +39,11 @@ class SlotQuerySet(models.QuerySet):
         return self.filter(office=office)
 
     def on_date(self, day):
-        start = hours.local_datetime(day, datetime.time.min)
-        return self.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+        return self.between(day, day)
 
     def between(self, start_day, end_day):
         """Slots starting on local dates start_day..end_day (inclusive)."""
-        start = hours.local_datetime(start_day, datetime.time.min)
-        end = hours.local_datetime(end_day + datetime.timedelta(days=1), datetime.time.min)
+        start, end = hours.day_bounds(start_day, end_day)
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
     def free(self):
@@ -98,8 +96,7 @@ class Slot(models.Model):
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self):
-        local = timezone.localtime(self.starts_at, hours.local_timezone())
-        return f"{self.office} {local:%d.%m.%Y %H:%M}"
+        return f"{self.office} {hours.format_datetime(self.starts_at)}"
 
     @property
     def remaining(self):
@@ -145,13 +142,8 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(slot__office=office)
 
     def on_date(self, day):
-        start = hours.local_datetime(day, datetime.time.min)
-        return self.filter(
-            slot__starts_at__gte=start, slot__starts_at__lt=start + datetime.timedelta(days=1)
-        )
-
-    def upcoming(self, now=None):
-        return self.filter(slot__starts_at__gte=now or timezone.now())
+        start, end = hours.day_bounds(day)
+        return self.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
 
 
 class Appointment(models.Model):

@@ -13,8 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -88,7 +86,7 @@ def day_list(request, office, day):
     context = {
         "office": office,
         "day": day,
-        "day_label": date_format(day, "l j.n.Y"),
+        "day_label": hours.format_date(day),
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
         "today": hours.localdate(),
@@ -132,7 +130,7 @@ def _mark(request, office, day):
 
 
 def hours_minutes(appointment):
-    return f"{timezone.localtime(appointment.slot.starts_at, hours.local_timezone()):%H:%M}"
+    return hours.format_time(appointment.slot.starts_at)
 
 
 def _cell(value):

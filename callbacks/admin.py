@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,11 +40,7 @@ class WhenFilter(admin.SimpleListFilter):
         if value == "overdue":
             return queryset.overdue()
         if value == "today":
-            today = hours.localdate()
-            return queryset.between(
-                hours.local_datetime(today, datetime.time(0)),
-                hours.local_datetime(today + datetime.timedelta(days=1), datetime.time(0)),
-            )
+            return queryset.between(*hours.day_bounds(hours.localdate()))
         return queryset.open()
 
 

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.utils import timezone
 from ninja import Router, Schema
 
 from offices import hours
@@ -34,15 +33,14 @@ def callback_windows(request):
     """Exactly the windows the callback form offers at this instant: today (if a working
     day) and the next working day, windows that start at least the lead time from now
     and have places left. Times are local (Europe/Helsinki) with their UTC offset."""
-    tz = hours.local_timezone()
     return {
         "days": [
             {
                 "date": day.date,
                 "windows": [
                     {
-                        "start": timezone.localtime(w.start, tz),
-                        "end": timezone.localtime(w.end, tz),
+                        "start": hours.localtime(w.start),
+                        "end": hours.localtime(w.end),
                         "remaining": w.remaining,
                     }
                     for w in day.windows

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from offices import hours
 from offices.models import Topic
 from offices.phone import FinnishPhoneNumberField
 
 from . import rules
-from .formatting import format_day, format_time
 from .models import MESSAGE_MAX_LENGTH, CallbackAttempt, CallbackRequest
 
 
@@ -86,9 +86,9 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
         self.offered = rules.offered_windows(now)
         self.fields["window"].choices = [
             (
-                format_day(day.date),
+                hours.format_date(day.date),
                 [
-                    (window.key, f"{format_time(window.start)}–{format_time(window.end)}")
+                    (window.key, hours.format_time_range(window.start, window.end))
                     for window in day.windows
                 ],
             )

@@ -143,23 +143,11 @@ class CallbackRequest(models.Model):
         )
 
     @property
-    def due_at(self):
-        return self.window_end
-
-    @property
     def is_open(self):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, now=None):
         return self.is_open and self.window_end < (now or timezone.now())
-
-    @property
-    def local_start(self):
-        return timezone.localtime(self.window_start)
-
-    @property
-    def local_end(self):
-        return timezone.localtime(self.window_end)
 
 
 class CallbackAttempt(models.Model):

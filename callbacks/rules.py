@@ -31,10 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offices import hours
-from offices.models import ServiceKind, Topic
+from offices.models import Office, ServiceKind, Topic
 from offices.phone import parse_phone
 
-from .formatting import describe_window
 from .models import (
     OPEN_STATUSES,
     WINDOW_LENGTH,
@@ -60,7 +59,7 @@ class Window:
     @property
     def key(self):
         """The form value: local start as YYYY-MM-DDTHH:MM."""
-        return f"{timezone.localtime(self.start, hours.local_timezone()):%Y-%m-%dT%H:%M}"
+        return f"{hours.localtime(self.start):%Y-%m-%dT%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def offered_days(now=None):
 def phone_windows(days):
     """{date: [(start, end), ...]}: every window of the phone-service hours on ``days``
     (past or future, full or not). No phone service -> no windows."""
-    office = hours.phone_service()
+    office = Office.objects.phone_service()
     if office is None or not days:
         return {day: [] for day in days}
     by_date = {d.date: d for d in hours.opening_hours(office, min(days), max(days))}
@@ -192,7 +191,7 @@ def normalise_phone(phone):
 
 
 def _start_of_today(now):
-    return hours.local_datetime(hours.localdate(now), datetime.time(0))
+    return hours.day_bounds(hours.localdate(now))[0]
 
 
 def _expire_lapsed(phone, now):
@@ -208,12 +207,14 @@ def open_request_error(existing):
         "phone",
         _(
             "There is already an open callback request for this number: we will call "
-            "between %(start)s and %(end)s %(day)s. To choose another time, first cancel "
+            "on %(day)s between %(start)s and %(end)s. To choose another time, first cancel "
             "that request with the cancel link on its confirmation page (reference "
             "%(reference)s), or call the phone service."
         )
         % {
-            **describe_window(existing.window_start, existing.window_end),
+            "day": hours.format_date(existing.window_start),
+            "start": hours.format_time(existing.window_start),
+            "end": hours.format_time(existing.window_end),
             "reference": existing.reference,
         },
         "open_request_exists",
@@ -401,8 +402,7 @@ def callbacks_summary(day, now=None):
     window (first call by the due time), late (first call after it, or not called and
     the window is over), done, no answer, still open, expired, cancelled."""
     now = now or timezone.now()
-    start = hours.local_datetime(day, datetime.time(0))
-    end = hours.local_datetime(day + datetime.timedelta(days=1), datetime.time(0))
+    start, end = hours.day_bounds(day)
     first_call = (
         CallbackAttempt.objects.filter(request=OuterRef("pk")).order_by("made_at").values("made_at")
     )

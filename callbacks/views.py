@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from offices import hours
+from offices.models import Office
 
 from . import rules
-from .formatting import describe_window
 from .forms import AttemptForm, CallbackForm
 from .models import CallbackRequest, Status
 
@@ -51,8 +51,9 @@ def callback_detail(request, reference, secret):
     callback = _own_callback(reference, secret)
     context = {
         "callback": callback,
-        "window": describe_window(callback.window_start, callback.window_end),
-        "phone_service": hours.phone_service() if callback.status == Status.IN_PROGRESS else None,
+        "phone_service": Office.objects.phone_service()
+        if callback.status == Status.IN_PROGRESS
+        else None,
     }
     return render(request, "callbacks/request_detail.html", context)
 

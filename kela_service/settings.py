@@ -161,6 +161,8 @@ CSRF_FAILURE_VIEW = "kela_service.views.csrf_failure"
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One written style of dates and times per language (offices/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["offices.formats"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE")
 USE_TZ = env("USE_TZ")

@@ -1,10 +1,10 @@
 import datetime
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from . import hours
 from .admin_tools import DefaultChoiceFilter, SafeDateHierarchyMixin
 from .forms import WeeklyRuleFormSet
 from .models import DateException, HoursPeriod, Office, Topic, WeeklyRule
@@ -51,7 +51,7 @@ class CurrentPeriodFilter(admin.SimpleListFilter):
         return [("current", _("Valid now or later")), ("past", _("Ended"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
+        today = hours.localdate()
         if self.value() == "current":
             return queryset.exclude(valid_until__lt=today)
         if self.value() == "past":
@@ -80,7 +80,7 @@ class UpcomingDateFilter(DefaultChoiceFilter):
         return [("upcoming", _("Today and later")), ("past", _("Past")), ("all", _("All"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
+        today = hours.localdate()
         if self.value() == "upcoming":
             return queryset.filter(date__gte=today)
         if self.value() == "past":
@@ -103,7 +103,7 @@ class DateExceptionAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("date", timezone.localdate() + datetime.timedelta(days=1))
+        initial.setdefault("date", hours.localdate() + datetime.timedelta(days=1))
         return initial
 
 

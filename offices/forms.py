@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .models import WeeklyRule
@@ -35,8 +36,8 @@ class WeeklyRuleFormSet(forms.BaseInlineFormSet):
                             "weekday": dict(WeeklyRule._meta.get_field("weekday").choices)[
                                 data["weekday"]
                             ],
-                            "opens": f"{opens:%H:%M}",
-                            "closes": f"{closes:%H:%M}",
+                            "opens": formats.time_format(opens),
+                            "closes": formats.time_format(closes),
                         },
                         code="overlap",
                     )

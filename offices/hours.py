@@ -3,11 +3,21 @@
 This is the one place where dates and local times become aware datetimes. The other
 apps ask here; nothing else computes hours or working days.
 
+Local time
+    ``local_timezone()``, ``localdate(at)``, ``localtime(at)``, ``local_datetime(day,
+    time)``, ``day_bounds(day)`` (local midnight to midnight as aware instants),
+    ``parse_date(text)`` for every date that comes from a user.
+Writing dates and times (one style per language, ``offices/formats``)
+    ``format_date(value)`` "ti 1.12.2026" / "Tue 1 Dec 2026", ``format_time(value)``
+    "9.00" / "9:00", ``format_time_range(start, end)`` "9.00–12.00",
+    ``format_datetime(at)`` "ti 1.12.2026 9.00", ``format_when(start, end)``
+    "ti 1.12.2026 9.00–9.30".
 Working days
     ``is_working_day(day)``, ``next_working_day(day)``, ``holiday_name(day)``.
 Opening hours
     ``opening_hours(office, start, end)`` -> one ``DayHours`` per date (bulk: a fixed
     number of queries for any range), ``opening_intervals(office, service, day)``,
+    ``service_status(days, service, at)`` (open now / next opening, on loaded hours),
     ``is_open(office, service, at)``, ``next_opening(office, service, after)``.
 
 Precedence on a date, for one service (most specific first):
@@ -27,10 +37,10 @@ from dataclasses import dataclass, field
 
 import holidays
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 
-from .models import DateException, HoursPeriod, Office, ServiceKind
+from .models import DateException, HoursPeriod, ServiceKind
 
 # holidays' language codes for ours.
 HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
@@ -50,6 +60,21 @@ def localdate(at=None):
     return timezone.localdate(at, timezone=local_timezone())
 
 
+def localtime(at=None):
+    """The aware instant ``at`` (default: now) on the local wall clock."""
+    return timezone.localtime(at, local_timezone())
+
+
+def day_bounds(first, last=None):
+    """The aware instants of local midnight at the start of ``first`` and at the end of
+    ``last`` (default: the same day): a day is [start, end) whatever DST does."""
+    last = last or first
+    return (
+        local_datetime(first, datetime.time.min),
+        local_datetime(last + datetime.timedelta(days=1), datetime.time.min),
+    )
+
+
 # Dates outside these years are input errors (and near year 1 or 9999 the aware
 # datetimes of a day overflow).
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -65,6 +90,38 @@ def parse_date(value):
     except ValueError:
         return None
     return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+# --- Writing dates and times ------------------------------------------------------
+
+
+def format_date(value):
+    """A date (or an aware instant's local date) in the active language's one style."""
+    if isinstance(value, datetime.datetime):
+        value = localtime(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def format_time(value):
+    """A local wall-clock time, or an aware instant's local time: 9.00 / 9:00."""
+    if isinstance(value, datetime.datetime):
+        value = localtime(value)
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def format_time_range(start, end):
+    """ "9.00–12.00" (times or aware instants)."""
+    return f"{format_time(start)}–{format_time(end)}"
+
+
+def format_datetime(at):
+    """An aware instant's local date and time: "ti 1.12.2026 9.00"."""
+    return f"{format_date(at)} {format_time(at)}"
+
+
+def format_when(start, end):
+    """The date and time range of an appointment or window: "ti 1.12.2026 9.00–9.30"."""
+    return f"{format_date(start)} {format_time_range(start, end)}"
 
 
 # --- Working days ------------------------------------------------------------------
@@ -116,12 +173,13 @@ class Interval:
 
     @property
     def opens(self):
-        """Local opening time as HH:MM."""
-        return f"{timezone.localtime(self.start, local_timezone()):%H:%M}"
+        """Local opening time as HH:MM, the API's machine format (pages write
+        ``format_time``)."""
+        return f"{localtime(self.start):%H:%M}"
 
     @property
     def closes(self):
-        return f"{timezone.localtime(self.end, local_timezone()):%H:%M}"
+        return f"{localtime(self.end):%H:%M}"
 
 
 @dataclass
@@ -169,7 +227,7 @@ class _OfficeHours:
             services[service] = self._intervals(day, service, period, holiday, exceptions)
         return DayHours(
             date=day,
-            working_day=day.weekday() < 5 and holiday is None,
+            working_day=is_working_day(day),
             holiday=holiday,
             services=services,
             exceptions=[e.reason for e in exceptions],
@@ -219,7 +277,7 @@ def divide(intervals, minutes, *, aligned=False):
     for interval in intervals:
         start = interval.start
         if aligned:
-            local = timezone.localtime(start, local_timezone())
+            local = localtime(start)
             past_midnight = local.hour * 60 + local.minute + bool(local.second or local.microsecond)
             first = math.ceil(past_midnight / minutes) * minutes
             if first >= 24 * 60:
@@ -248,23 +306,32 @@ def opening_intervals(office, service, day):
     return opening_hours(office, day)[0].services.get(service, [])
 
 
+@dataclass(frozen=True)
+class ServiceStatus:
+    """Open now (the interval that holds the instant) and the next opening after it."""
+
+    open_now: Interval | None
+    next: Interval | None
+
+
+def service_status(days, service, at):
+    """The ``ServiceStatus`` of ``service`` at the instant ``at``, from loaded
+    ``DayHours`` (``opening_hours``); the next opening is looked for within them."""
+    intervals = [i for day in days for i in day.services.get(service, [])]
+    return ServiceStatus(
+        open_now=next((i for i in intervals if i.contains(at)), None),
+        next=next((i for i in intervals if i.start > at), None),
+    )
+
+
 def is_open(office, service, at):
     """Whether ``service`` at ``office`` is open at the aware instant ``at``."""
-    day = localdate(at)
-    return any(interval.contains(at) for interval in opening_intervals(office, service, day))
+    return service_status(opening_hours(office, localdate(at)), service, at).open_now is not None
 
 
 def next_opening(office, service, after, *, max_days=62):
     """The first interval of ``service`` that starts after the instant ``after``,
     looking ``max_days`` ahead; None if there is none."""
     start = localdate(after)
-    for day_hours in opening_hours(office, start, start + datetime.timedelta(days=max_days)):
-        for interval in day_hours.services.get(service, []):
-            if interval.start > after:
-                return interval
-    return None
-
-
-def phone_service():
-    """The phone-service office (the channel other apps book phone time on)."""
-    return Office.objects.phone_service()
+    days = opening_hours(office, start, start + datetime.timedelta(days=max_days))
+    return service_status(days, service, after).next

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -187,7 +187,7 @@ class WeeklyRule(models.Model):
     def __str__(self):
         return (
             f"{self.get_service_display()} {self.get_weekday_display()} "
-            f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+            f"{formats.time_format(self.opens)}–{formats.time_format(self.closes)}"
         )
 
     def clean(self):
@@ -266,8 +266,9 @@ class DateException(models.Model):
 
     def __str__(self):
         if self.closed:
-            return f"{self.office} {self.date}: {_('closed')} ({self.reason})"
-        return f"{self.office} {self.date}: {self.opens:%H:%M}–{self.closes:%H:%M} ({self.reason})"
+            return f"{self.office} {formats.date_format(self.date)}: {_('closed')} ({self.reason})"
+        hours = f"{formats.time_format(self.opens)}–{formats.time_format(self.closes)}"
+        return f"{self.office} {formats.date_format(self.date)}: {hours} ({self.reason})"
 
     def clean(self):
         errors = {}

@@ -17,9 +17,7 @@ PHONE_LETTERS = "phone_letters"
 PHONE_INVALID = "invalid"
 MESSAGES = {
     PHONE_LETTERS: _("Use only digits in the phone number, for example %(example)s."),
-    PHONE_INVALID: _(
-        "Enter a valid phone number, for example 040 123 4567 or +358 40 123 4567."
-    ),
+    PHONE_INVALID: _("Enter a valid phone number, for example 040 123 4567 or +358 40 123 4567."),
 }
 HELP_TEXT = _("For example 040 123 4567 or +358 40 123 4567.")
 

@@ -7,22 +7,6 @@ from . import hours
 from .models import Office
 
 
-def _service_status(office_hours, now):
-    """For each service: the interval open now, else the next opening."""
-    status = {}
-    upcoming = [
-        (day.date, service, interval)
-        for day in office_hours
-        for service, intervals in day.services.items()
-        for interval in intervals
-    ]
-    for service in office_hours[0].services:
-        current = next((i for _, s, i in upcoming if s == service and i.contains(now)), None)
-        following = next((i for _, s, i in upcoming if s == service and i.start > now), None)
-        status[service] = {"open_now": current, "next": following}
-    return status
-
-
 def _two_weeks(office, now):
     """This week's and next week's hours (Monday to Sunday) and the service status.
 
@@ -35,7 +19,9 @@ def _two_weeks(office, now):
     return {
         "weeks": [days[:7], days[7:14]],
         "today": today,
-        "status": _service_status(days, now),
+        "status": {
+            service: hours.service_status(days, service, now) for service in days[0].services
+        },
         "services": list(days[0].services),
     }
 

@@ -1,6 +1,11 @@
+"""Template helpers of the offices app: service names and the time engine's written
+style of times (dates and single times: Django's ``date`` and ``time`` filters without
+an argument, which read ``offices/formats``)."""
+
 from django import template
 from django.utils.translation import gettext as _
 
+from offices import hours
 from offices.models import ServiceKind
 
 register = template.Library()
@@ -17,13 +22,25 @@ def service_label(kind):
 
 @register.filter
 def intervals_text(intervals):
-    """Opening intervals as text: "09:00–12:00, 13:00–15:00", or "Closed"."""
+    """Opening intervals as text: "9.00–12.00, 13.00–15.00", or "Closed"."""
     if not intervals:
         return _("Closed")
-    return ", ".join(f"{i.opens}–{i.closes}" for i in intervals)
+    return ", ".join(hours.format_time_range(i.start, i.end) for i in intervals)
 
 
 @register.filter
 def service_hours(day, kind):
     """The intervals of one service on a ``DayHours``."""
     return day.services.get(kind, [])
+
+
+@register.simple_tag
+def time_range(start, end):
+    """ "9.00–9.30" in the active language."""
+    return hours.format_time_range(start, end)
+
+
+@register.simple_tag
+def when(start, end):
+    """ "ti 1.12.2026 9.00–9.30" in the active language."""
+    return hours.format_when(start, end)

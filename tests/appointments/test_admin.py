@@ -373,7 +373,7 @@ def test_slot_changelist__renders_with_remaining_places(now, phone_client, torni
     response = phone_client.get(SLOTS)
 
     assert response.status_code == 200
-    assert "07.12.2026 09:00" in response.text
+    assert "ma 7.12.2026 9.00" in response.text
 
 
 @pytest.mark.parametrize("count", [1, 50])

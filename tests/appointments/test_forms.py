@@ -129,4 +129,4 @@ def test_appointment_form__slot_label__shows_office_and_local_time(now, tornio_s
     label = AppointmentForm().fields["slot"].label_from_instance(tornio_slot)
 
     assert label.startswith("Tornio, ")
-    assert "7.12.2026 09:00–09:30" in label
+    assert "ma 7.12.2026 9.00–9.30" in label

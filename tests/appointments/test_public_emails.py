@@ -57,7 +57,7 @@ def test_booking_with_email__sends_a_confirmation_in_the_chosen_language_with_ic
     assert appointment.reference in message.body
     manage_url = f"{settings.SITE_URL}/sv/appointments/manage/{appointment.manage_token}/"
     assert manage_url in message.body
-    assert "måndag 7.12.2026 09:00–09:30" in message.body
+    assert "må 7.12.2026 9.00–9.30" in message.body
     calendar, event = calendar_of(message)
     assert calendar["METHOD"] == "PUBLISH"
     assert event.decoded("DTSTART") == slot.starts_at

@@ -59,7 +59,7 @@ def test_day_list__own_office__shows_the_days_appointments(
     text = response.text
     assert "Maija Meikäläinen" in text
     assert "040 1234567" in text
-    assert "09:00–09:30" in text
+    assert "9.00–9.30" in text
     assert "Huomisen Asiakas" not in text
     assert day_url(day=MONDAY - datetime.timedelta(days=1)) in text
     assert day_url(day=MONDAY + datetime.timedelta(days=1)) in text
@@ -191,7 +191,7 @@ def test_csv__lists_the_day_and_neutralises_formulas(
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows[0]) == 8  # the header, in Finnish like the staff pages
-    assert [row[0] for row in rows[1:]] == ["09:00", "09:30"]
+    assert [row[0] for row in rows[1:]] == ["9.00", "9.30"]
     assert rows[1][2] == "'=HYPERLINK(1)"
     assert rows[2][2] == "Åsa Öberg"
 

@@ -112,7 +112,7 @@ def test_callback_create__second_open_request_for_a_number__names_the_first_and_
     with translation.override("en"), pytest.raises(ValidationError) as error:
         make_callback(helsinki(2026, 12, 7, 10, 0), phone="+358401234567")
     (message,) = error.value.message_dict["phone"]
-    assert "between 15:00 and 15:30 on Friday 4 December" in message
+    assert "on Fri 4 Dec 2026 between 15:00 and 15:30" in message
     assert first.reference in message
     assert "cancel" in message
     assert CallbackRequest.objects.count() == 1

@@ -44,8 +44,8 @@ def test_request_form__friday_14__lists_todays_and_mondays_windows(client, frida
         "2026-12-04T15:30",
     ]
     assert len(re.findall(r'value="2026-12-07T', html)) == 14
-    assert "Friday 4 December" in html
-    assert "Monday 7 December" in html
+    assert "Fri 4 Dec 2026" in html
+    assert "Mon 7 Dec 2026" in html
 
 
 def test_request_form__valid_post__redirects_to_private_confirmation_page(client, friday, topic):
@@ -55,15 +55,15 @@ def test_request_form__valid_post__redirects_to_private_confirmation_page(client
     assert response.url == f"/en/callbacks/{callback.reference}/{callback.secret}/"
     page = client.get(response.url).content.decode()
     assert callback.reference in page
-    assert "We will call you between 14:30 and 15:00 on Friday 4 December." in page
+    assert "We will call you on Fri 4 Dec 2026 between 14:30 and 15:00." in page
     assert f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/" in page
 
 
 @pytest.mark.parametrize(
     ("prefix", "sentence"),
     [
-        ("", "Soitamme sinulle perjantaina 4. joulukuuta klo 14.30–15.00."),
-        ("/sv", "Vi ringer dig på fredag 4 december mellan kl. 14.30 och 15.00."),
+        ("", "Soitamme sinulle pe 4.12.2026 klo 14.30–15.00."),
+        ("/sv", "Vi ringer dig fr 4.12.2026 mellan kl. 14.30 och 15.00."),
     ],
 )
 def test_confirmation_page__finnish_and_swedish__localised_sentence(
@@ -174,7 +174,7 @@ def test_request_form__second_request_same_phone__explains_existing_window(
     response = client.post("/en/callbacks/", form_data(topic))
     html = response.content.decode()
     assert "There is already an open callback request for this number" in html
-    assert "between 09:00 and 09:30 on Monday 7 December" in html
+    assert "on Mon 7 Dec 2026 between 9:00 and 9:30" in html
 
 
 def test_request_form__no_windows__says_so(client, db, pin_clock):

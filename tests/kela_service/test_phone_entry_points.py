@@ -149,4 +149,3 @@ def test_callback_create_rule__letters_in_phone__refused(friday, phone):
         )
 
     assert error.value.error_dict["phone"][0].code == PHONE_LETTERS
-

@@ -191,7 +191,7 @@ def test_hours_period_add__overlapping_rules__shows_the_error_and_saves_nothing(
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
     assert [e.code for e in formset.non_form_errors().as_data()] == ["overlap"]
-    assert "12:00–16:00" in response.content.decode()
+    assert "12.00–16.00" in response.content.decode()
     assert HoursPeriod.objects.count() == periods
     assert WeeklyRule.objects.count() == rules
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from offices import hours
-from offices.models import ServiceKind, Weekday
+from offices.models import Office, ServiceKind, Weekday
 from tests.factories import (
     DateExceptionFactory,
     HoursPeriodFactory,
@@ -119,8 +119,8 @@ def test_offered_services__seeded_offices__in_service_kind_order(tornio, kemi, p
     assert hours.offered_services(phone_office) == [APPOINTMENTS, PHONE]
 
 
-def test_phone_service__returns_the_phone_service_office(phone_office):
-    assert hours.phone_service() == phone_office
+def test_office_manager_phone_service__returns_the_phone_service_office(phone_office):
+    assert Office.objects.phone_service() == phone_office
 
 
 # --- DST -------------------------------------------------------------------------------

@@ -358,7 +358,7 @@ def test_rule_formset__overlapping_rules_of_one_kind_on_one_weekday__rejected():
     assert not formset.is_valid()
     errors = formset.non_form_errors().as_data()
     assert [e.code for e in errors] == ["overlap"]
-    assert "09:00–12:00" in str(formset.non_form_errors())
+    assert "9.00–12.00" in str(formset.non_form_errors())
 
 
 def test_rule_formset__rule_inside_another__rejected():

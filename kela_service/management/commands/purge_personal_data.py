@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from appointments.rules import appointments_purge
 from callbacks.rules import callbacks_purge
+from offices import hours
 
 
 class Command(BaseCommand):
@@ -33,5 +34,5 @@ class Command(BaseCommand):
         appointments = appointments_purge(before=before)
         self.stdout.write(
             f"Anonymised {callbacks} callback requests and {appointments} appointments "
-            f"that ended before {timezone.localtime(before):%Y-%m-%d %H:%M}."
+            f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}."
         )

@@ -6,10 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from appointments.rules import slots_generate
-from offices import roles
+from offices import hours, roles
 from offices.demo import seed_offices
 
 # username -> (group name or None for a superuser, offices the user staffs)
@@ -44,7 +43,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             offices = seed_offices()
             passwords = self._users(offices)
-            today = timezone.localdate()
+            today = hours.localdate()
             slots = slots_generate(
                 start=today,
                 end=today + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS),
