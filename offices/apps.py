@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OfficesConfig(AppConfig):
     name = "offices"
     verbose_name = _("Offices and opening hours")
+
+    def ready(self):
+        # The staff groups get this app's permissions after every migrate.
+        from .roles import GROUP_PERMISSIONS, connect_grants
+
+        connect_grants(self, GROUP_PERMISSIONS)

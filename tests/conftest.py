@@ -2,12 +2,8 @@
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
-from appointments.roles import grant_roles
-from callbacks.groups import grant_phone_service
 from offices.demo import seed_offices
 from tests.factories import UserFactory
 
@@ -64,21 +60,12 @@ def superuser(db):
 
 
 @pytest.fixture
-def staff_groups(db):
-    """The staff groups with the permissions their data migrations grant (a
-    transactional test's flush removes migration data, so tests grant them again)."""
-    groups = grant_roles(Group, Permission, ContentType)
-    grant_phone_service(Group, Permission)
-    return groups
-
-
-@pytest.fixture
-def phone_staff(staff_groups):
+def phone_staff(db):
     return UserFactory(username="phone-staff", groups=["Phone service"])
 
 
 @pytest.fixture
-def office_staff(offices, staff_groups):
+def office_staff(offices):
     user = UserFactory(username="tornio-staff", groups=["Office staff"])
     offices["tornio"].staff.add(user)
     return user

@@ -1,27 +1,8 @@
-"""The "Phone service" and "Office staff" groups with their appointment permissions.
+"""Once granted the staff groups' permissions with live code. The groups now come from
+post_migrate handlers (offices.roles.connect_grants in each app's AppConfig.ready), so
+this migration does nothing; it stays for the migration graph."""
 
-The callbacks app get_or_creates "Phone service" too, so the migrations may run in
-either order."""
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-from appointments.roles import grant_roles
-
-
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations (post_migrate); create
-    # the ones needed here now so that they can be assigned.
-    for label in ("offices", "appointments"):
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    grant_roles(
-        apps.get_model("auth", "Group"),
-        apps.get_model("auth", "Permission"),
-        apps.get_model("contenttypes", "ContentType"),
-    )
 
 
 class Migration(migrations.Migration):
@@ -32,4 +13,4 @@ class Migration(migrations.Migration):
         ("appointments", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = []

@@ -1,22 +1,8 @@
-"""The "Phone service" group works the callback queue: give it the callback permissions.
+"""Once granted the "Phone service" group its callback permissions with live code. The
+post_migrate handler (callbacks.roles.GROUP_PERMISSIONS) does it now, so this migration
+does nothing; it stays for the migration graph."""
 
-The appointments app creates the same group from its own migration (get_or_create), so
-the two migrations may run in either order."""
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-from callbacks.groups import grant_phone_service
-
-
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations (post_migrate); create
-    # this app's now so that they can be assigned.
-    app_config = apps.get_app_config("callbacks")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    grant_phone_service(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -26,4 +12,4 @@ class Migration(migrations.Migration):
         ("callbacks", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = []

@@ -15,12 +15,6 @@ from tests.factories import helsinki
 NOW = helsinki(2026, 12, 3, 8, 0)
 
 
-@pytest.fixture(autouse=True)
-def _staff_groups(staff_groups):
-    """Every appointment test has the staff groups (tests/conftest.py)."""
-    return staff_groups
-
-
 @pytest.fixture
 def now(pin_clock):
     return pin_clock(NOW)

@@ -15,11 +15,6 @@ from tests.e2e.conftest import admin_login, assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _staff_groups(staff_groups):
-    return staff_groups
-
-
 @pytest.fixture
 def tornio_slot(offices):
     """The first Tornio slot at least a day ahead (generated from the real hours)."""
