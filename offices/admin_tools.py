@@ -1,7 +1,10 @@
 """Small admin building blocks shared by the apps' admins."""
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.utils.translation import gettext as _
 
 from . import hours
 
@@ -43,3 +46,67 @@ class SafeDateHierarchyMixin:
                 if hours.parse_date(iso) is None:
                     raise IncorrectLookupParameters
         return super().get_changelist_instance(request)
+
+
+class RuleFormAdminMixin:
+    """The admin's one write point for forms that write through the rules
+    (``offices.forms.RuleWriteMixin``).
+
+    Django's change form saves right after ``is_valid()`` and has no way back to the
+    page once the save fails. Here a POST is validated (``clean`` only), then written by
+    ``form.save()`` (the rule); if the rule refuses at the last moment (a place taken
+    meanwhile), the page is rendered again with the error on its field and everything
+    typed kept. The rendering follows Django 5.2's ``ModelAdmin._changeform_view``;
+    these admins have no inlines on their add and change pages.
+    """
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        if request.method != "POST" or "_saveasnew" in request.POST:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        add = object_id is None
+        obj = None if add else self.get_object(request, unquote(object_id))
+        allowed = (
+            self.has_add_permission(request)
+            if add
+            else obj is not None and self.has_change_permission(request, obj)
+        )
+        if not allowed:  # Django answers: 403, or the "does not exist" redirect
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        fieldsets = self.get_fieldsets(request, obj)
+        form_class = self.get_form(
+            request, obj, change=not add, fields=flatten_fieldsets(fieldsets)
+        )
+        form = form_class(request.POST, request.FILES, instance=obj)
+        if form.is_valid() and (saved := form.save()) is not None:
+            message = self.construct_change_message(request, form, [], add)
+            if add:
+                self.log_addition(request, saved, message)
+                return self.response_add(request, saved)
+            self.log_change(request, saved, message)
+            return self.response_change(request, saved)
+        admin_form = helpers.AdminForm(
+            form,
+            list(fieldsets),
+            self.get_prepopulated_fields(request, obj),
+            self.get_readonly_fields(request, obj),
+            model_admin=self,
+        )
+        title = _("Add %s") if add else _("Change %s")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % self.opts.verbose_name,
+            "subtitle": str(obj) if obj else None,
+            "adminform": admin_form,
+            "object_id": object_id,
+            "original": obj,
+            "is_popup": IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        return self.render_change_form(
+            request, context, add=add, change=not add, obj=obj, form_url=form_url
+        )

@@ -1,8 +1,11 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from . import hours
 from .models import WeeklyRule
 
 
@@ -42,3 +45,76 @@ class WeeklyRuleFormSet(forms.BaseInlineFormSet):
                         code="overlap",
                     )
             seen.setdefault(key, []).append((data["opens"], data["closes"]))
+
+
+class RuleWriteMixin:
+    """The one pattern for writing through a form, in every app and in the admin.
+
+    ``clean()`` validates only. ``save()`` is the one write: it calls ``write()``, which
+    calls a rule (a function of the app's ``rules`` module, which locks and re-checks).
+    When the rule refuses at the last moment (a place taken meanwhile), the error lands
+    on the form as any other, ``save()`` returns None, and what was typed is kept.
+    ``write_error_fields`` names the field a rule's plain error code belongs to.
+    """
+
+    write_error_fields = {}
+
+    def write(self):
+        raise NotImplementedError
+
+    def save(self, commit=True):
+        """Write through the rule and return the object, or None if the rule refused
+        (``commit`` is ignored: the rules always save)."""
+        if self.errors:
+            raise ValueError("The form has errors; save() needs a valid form.")
+        if getattr(self, "_written", None) is None:
+            try:
+                self._written = self.write()
+            except ValidationError as error:
+                self.add_rule_error(error)
+                return None
+        return self._written
+
+    def save_m2m(self):
+        """Nothing to do: the rules wrote everything (the admin calls this)."""
+
+    def add_rule_error(self, error):
+        """Show a rule's error on the field it concerns, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+            return
+        for item in error.error_list:
+            field = self.write_error_fields.get(item.code)
+            self.add_error(field if field in self.fields else None, item)
+
+
+class LocalDateField(forms.DateField):
+    """A date typed or sent as YYYY-MM-DD, in the years the time engine knows
+    (``offices.hours.parse_date``)."""
+
+    input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        day = hours.parse_date(str(value).strip())
+        if day is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice by id that accepts only ASCII digits: Python's int() would read
+    "١٢" (Arabic-Indic digits) as 12, so a tampered value could pick a real row."""
+
+    def to_python(self, value):
+        if (
+            value not in self.empty_values
+            and self.to_field_name is None
+            and not (str(value).isascii() and str(value).isdigit())
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

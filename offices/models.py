@@ -315,6 +315,11 @@ class DateException(models.Model):
             raise ValidationError(errors)
 
 
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class Topic(models.Model):
     """A Kela service area a citizen can ask about (shared by appointments and callbacks)."""
 
@@ -323,6 +328,8 @@ class Topic(models.Model):
     name_en = models.CharField(_("name in English"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
     ordering = models.PositiveSmallIntegerField(_("ordering"), default=0)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "name_fi"]
