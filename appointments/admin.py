@@ -1,7 +1,9 @@
 """Slots and appointments in the Django admin (phone-service staff book here).
 
 Every write that touches capacity goes through ``appointments.rules``: booking, moving
-and cancelling from the admin keep ``Slot.booked_count`` right.
+and cancelling from the admin keep ``Slot.booked_count`` right. The appointment pages use
+the citizens' ``AppointmentForm``; its ``save()`` (the rule) is the one write
+(``offices.admin_tools.RuleFormAdminMixin``).
 """
 
 import datetime
@@ -14,13 +16,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offices import hours
-from offices.admin_tools import DefaultChoiceFilter, SafeDateHierarchyMixin
+from offices.admin_tools import DefaultChoiceFilter, RuleFormAdminMixin, SafeDateHierarchyMixin
 from offices.models import Office
 
 from . import rules
@@ -126,11 +127,11 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("free places"))
     def remaining_places(self, obj):
-        return 0 if obj.is_blocked else obj.remaining
+        return obj.free_places
 
     @admin.display(description=_("book"))
     def book_link(self, obj):
-        if obj.is_blocked or obj.remaining == 0 or obj.starts_at <= timezone.now():
+        if rules.slot_problem(obj, citizen=False):
             return ""
         url = reverse("admin:appointments_appointment_add") + f"?slot={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Book"))
@@ -158,7 +159,7 @@ class SlotAdmin(admin.ModelAdmin):
         """Search by office, date and time words; from the appointment form's slot
         picker, only free future slots."""
         if self._from_appointment_picker(request):
-            queryset = queryset.free().filter(starts_at__gt=timezone.now())
+            queryset = rules.bookable_slots(queryset, citizen=False)
         today = hours.localdate()
         for word in search_term.split():
             if day := parse_search_date(word, today):
@@ -280,28 +281,9 @@ class SlotAdmin(admin.ModelAdmin):
         ) % {"count": count}
 
 
-class AdminAppointmentForm(AppointmentForm):
-    """The booking form as the admin uses it.
-
-    The admin view decides once whether a form is valid and then saves without looking
-    back, so here the write (through the rules) is the last step of validation: a time
-    lost to someone else at the last moment becomes a field error on the slot, and the
-    page shows the form again with what was typed. The admin view is one transaction.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "slot" in self.fields:
-            # The picker searches by office, date and time words (SlotAdmin).
-            self.fields["slot"].help_text = SLOT_SEARCH_HELP
-
-    def is_valid(self):
-        return super().is_valid() and self.save() is not None
-
-
 @admin.register(Appointment)
-class AppointmentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
-    form = AdminAppointmentForm
+class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin):
+    form = AppointmentForm
     list_display = [
         "reference",
         "time",
@@ -385,6 +367,9 @@ class AppointmentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
             def __init__(self, *args, **form_kwargs):
                 form_kwargs.setdefault("user", user)
                 super().__init__(*args, **form_kwargs)
+                if "slot" in self.fields:
+                    # The picker searches by office, date and time words (SlotAdmin).
+                    self.fields["slot"].help_text = SLOT_SEARCH_HELP
 
         return RequestAppointmentForm
 
@@ -392,9 +377,6 @@ class AppointmentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("language", Appointment.Language.FINNISH)
         return initial
-
-    def save_model(self, request, obj, form, change):
-        """The form already wrote through the rules (booked_by / updated_by included)."""
 
     def has_delete_permission(self, request, obj=None):
         # Bookings are cancelled (which frees the place), never deleted; personal data

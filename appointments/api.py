@@ -10,6 +10,7 @@ from offices import hours
 from offices.api import ErrorOut, parse_range
 from offices.models import Office
 
+from . import rules
 from .models import Slot
 
 router = Router(tags=["appointments"])
@@ -50,8 +51,7 @@ def availability(request, office: str, start: str | None = None, end: str | None
     start_date, end_date = parse_range(start, end, max_days=MAX_AVAILABILITY_DAYS)
     office = _office(office)
     slots = (
-        Slot.objects.bookable()
-        .for_office(office)
+        rules.bookable_slots(Slot.objects.for_office(office))
         .between(start_date, end_date)
         .order_by("starts_at")
         .only("starts_at", "ends_at", "capacity", "booked_count")

@@ -1,27 +1,25 @@
-"""The one booking form, shared by the public pages and the admin.
+"""Every input of the appointment pages goes through a form here.
 
-``AppointmentForm`` validates; the rules in ``appointments.rules`` write. Citizens
-(``user=None``) and phone-service staff see the same errors on the same fields; only the
-minimum notice and the horizon are for citizens alone.
+``AppointmentForm`` is the one booking form, shared by the citizen's pages
+(``BookingForm``) and the admin: citizens (``user=None``) and phone-service staff see
+the same errors on the same fields; only the booking window is for citizens alone. It
+validates in ``clean`` and writes in ``save`` through ``appointments.rules``
+(``offices.forms.RuleWriteMixin``). The wizard's steps read their GET parameters through
+``WhereForm``, ``DayForm`` and ``SlotForm``; moving a booking, finding it and marking
+arrivals have their own forms.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
-from offices.models import Topic
+from offices.forms import IdChoiceField, LocalDateField, RuleWriteMixin
+from offices.models import Office, Topic
 from offices.phone import FinnishPhoneNumberField
+from offices.references import REFERENCE_ALPHABET, REFERENCE_LENGTH
 
 from . import rules
-from .models import Appointment, Slot
-
-TAKEN_MESSAGE = _("This time was just taken. Please choose another time.")
-# Fields a staff edit writes as they are (slot and status go through the rules).
-PLAIN_FIELDS = ("name", "phone", "email", "language", "topic", "note")
-UNAVAILABLE_MESSAGE = _("This time can no longer be booked. Please choose another time.")
+from .models import SUBMISSION_TOKEN_MAX_LENGTH, Appointment, Slot
 
 
 def slot_label(slot):
@@ -29,48 +27,49 @@ def slot_label(slot):
     return f"{slot.office}, {hours.format_when(slot.starts_at, slot.ends_at)}"
 
 
-class SlotChoiceField(forms.ModelChoiceField):
+class SlotChoiceField(IdChoiceField):
     """A slot, labelled with its office and local time."""
 
-    default_error_messages = {
-        "invalid_choice": UNAVAILABLE_MESSAGE,
-    }
+    default_error_messages = {"invalid_choice": rules.error[rules.SLOT_UNAVAILABLE]}
 
     def label_from_instance(self, obj):
         return slot_label(obj)
 
 
-class AppointmentForm(forms.ModelForm):
+class TopicChoiceField(IdChoiceField):
+    def label_from_instance(self, topic):
+        return topic.name
+
+
+class AppointmentForm(RuleWriteMixin, forms.ModelForm):
     """Book a slot (new instance) or change a booking (instance given, staff only).
 
-    ``user`` is the staff member booking for a caller; None means a citizen on the web,
-    for whom the minimum notice and the horizon apply. ``slot_queryset`` limits the slots
-    accepted (default: all future slots; the free check is in ``clean``, so a slot taken
+    ``user`` is the staff member booking for a caller; None means a citizen on the web.
+    ``slot_queryset`` limits the slots accepted (default: all; whether the slot can be
+    booked is checked in ``clean_slot`` by ``rules.slot_check``, so that a slot taken
     meanwhile gets the "just taken" message rather than "not a valid choice").
-
-    ``save()`` writes through the rules and returns the appointment, or None when the
-    write failed at the last moment (the slot went to someone else): the form then holds
-    the error on the slot field, ``is_valid()`` is False, and the typed data is kept.
     """
+
+    write_error_fields = dict.fromkeys(rules.SLOT_ERRORS, "slot")
 
     class Meta:
         model = Appointment
         fields = ["slot", "name", "phone", "email", "language", "topic", "note"]
-        field_classes = {"phone": FinnishPhoneNumberField, "slot": SlotChoiceField}
+        field_classes = {
+            "slot": SlotChoiceField,
+            "topic": TopicChoiceField,
+            "phone": FinnishPhoneNumberField,
+        }
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, data=None, files=None, *, user=None, slot_queryset=None, **kwargs):
         super().__init__(data, files, **kwargs)
         self.user = user
-        self.appointment = None
         if "slot" in self.fields:
-            if slot_queryset is None:
-                slot_queryset = Slot.objects.filter(starts_at__gt=timezone.now())
-                if self.instance.pk:
-                    slot_queryset = slot_queryset | Slot.objects.filter(pk=self.instance.slot_id)
-            self.fields["slot"].queryset = slot_queryset.select_related("office")
+            slots = Slot.objects.all() if slot_queryset is None else slot_queryset
+            self.fields["slot"].queryset = slots.select_related("office")
         if "topic" in self.fields:
-            topics = Topic.objects.filter(is_active=True)
+            topics = Topic.objects.active()
             if self.instance.pk:
                 topics = topics | Topic.objects.filter(pk=self.instance.topic_id)
             self.fields["topic"].queryset = topics
@@ -78,46 +77,23 @@ class AppointmentForm(forms.ModelForm):
             self.fields["note"].max_length = Appointment.NOTE_MAX_LENGTH
             self.fields["note"].widget.attrs["maxlength"] = Appointment.NOTE_MAX_LENGTH
 
-    @property
-    def is_citizen(self):
-        return self.user is None
-
-    def _slot_changed(self, slot):
-        return not self.instance.pk or slot.pk != self.instance.slot_id
-
     def clean_slot(self):
         slot = self.cleaned_data["slot"]
-        if not self._slot_changed(slot):
-            return slot
-        if slot.is_blocked or slot.starts_at <= timezone.now():
-            raise ValidationError(UNAVAILABLE_MESSAGE, code="slot_unavailable")
-        if slot.booked_count >= slot.capacity:
-            raise ValidationError(TAKEN_MESSAGE, code=rules.SLOT_TAKEN)
-        if self.is_citizen:
-            rules.check_notice(slot)
+        if not self.instance.pk or slot.pk != self.instance.slot_id:
+            rules.slot_check(slot, citizen=self.user is None)
         return slot
 
-    def save(self, commit=True):
-        """Write through the rules (``commit`` is ignored: the rules always save)."""
-        if self.errors:
-            raise ValueError("The form has errors; save() needs a valid form.")
-        if self.appointment is not None:
-            return self.appointment
-        try:
-            if self.instance.pk:
-                self.appointment = self._change()
-            else:
-                self.appointment = self._book()
-        except ValidationError as error:
-            self._add_write_error(error)
-            return None
-        return self.appointment
-
-    def save_m2m(self):
-        """Nothing to do: the booking has no many-to-many fields (the admin calls it)."""
-
-    def _book(self):
+    def write(self):
         data = self.cleaned_data
+        if self.instance.pk:
+            changed = {name: data[name] for name in rules.PLAIN_FIELDS if name in data}
+            return rules.appointment_update(
+                appointment=self.instance,
+                by=self.user,
+                slot=data.get("slot"),
+                status=data.get("status"),
+                **changed,
+            )
         return rules.appointment_book(
             slot=data["slot"],
             name=data["name"],
@@ -130,36 +106,272 @@ class AppointmentForm(forms.ModelForm):
             submission_token=data.get("submission_token") or None,
         )
 
-    def _change(self):
-        """Staff edit a booking: the slot through rebook, the status through set_status,
-        the rest as plain fields. The whole change is one transaction."""
-        data = self.cleaned_data
-        appointment = self.instance
-        with transaction.atomic():
-            if "slot" in data and data["slot"].pk != self.initial.get("slot"):
-                rules.appointment_rebook(
-                    appointment=appointment, new_slot=data["slot"], by=self.user
-                )
-            status = data.get("status")
-            if status and status != self.initial.get("status"):
-                rules.appointment_set_status(appointment=appointment, status=status, by=self.user)
-            plain = [f for f in PLAIN_FIELDS if f in data]
-            for name in plain:
-                setattr(appointment, name, data[name])
-            appointment.updated_by = self.user
-            appointment.save(update_fields=[*plain, "updated_by", "updated_at"])
-            appointment.refresh_from_db()
-        return appointment
 
-    def _add_write_error(self, error):
-        """Show a failed write on the field it concerns, or above the form."""
-        code = getattr(error, "code", None)
-        if code == rules.SLOT_TAKEN:
-            error = ValidationError(TAKEN_MESSAGE, code=rules.SLOT_TAKEN)
-        if code in {rules.SLOT_TAKEN, "slot_unavailable", "too_soon", "too_far"}:
-            self.add_error("slot" if "slot" in self.fields else None, error)
-        elif hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+class ChosenSlotInput(forms.HiddenInput):
+    """The slot travels hidden; its errors link to the summary of the chosen time."""
+
+    def id_for_label(self, id_):
+        return "chosen-time"
+
+
+class BookingForm(AppointmentForm):
+    """The shared AppointmentForm as the citizen sees it: the slot and the topic chosen
+    in the earlier steps travel hidden, the rest with labels and autocomplete hints.
+    ``submission_token`` is the confirm page's token (see ``rules.appointment_book``)."""
+
+    submission_token = forms.CharField(
+        required=False, max_length=SUBMISSION_TOKEN_MAX_LENGTH, widget=forms.HiddenInput
+    )
+    # Which button of the confirm page was pressed: book, or go back to edit the details.
+    BOOK, EDIT = "book", "edit"
+    action = forms.ChoiceField(
+        required=False, choices=[(BOOK, BOOK), (EDIT, EDIT)], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["user"] = None
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["slot"].widget = ChosenSlotInput()
+        fields["topic"].widget = forms.HiddenInput()
+        fields["name"].label = _("Your name")
+        fields["name"].widget.attrs.update(autocomplete="name")
+        fields["phone"].label = _("Phone number")
+        fields["email"].label = _("Email (optional)")
+        fields["email"].help_text = _(
+            "If you give your email, we send you a confirmation with a calendar file "
+            "and a reminder the day before."
+        )
+        fields["email"].widget.attrs.update(autocomplete="email")
+        fields["language"].label = _("Language of service")
+        fields["language"].widget = forms.RadioSelect(choices=fields["language"].choices)
+        fields["note"].label = _("Anything the expert should know beforehand? (optional)")
+        fields["note"].help_text = _(
+            "At most %(count)d characters. Please do not write your personal identity code."
+        ) % {"count": Appointment.NOTE_MAX_LENGTH}
+        fields["name"].error_messages["required"] = _("Enter your name.")
+        fields["phone"].error_messages["required"] = _("Enter your phone number.")
+
+    def chosen_action(self):
+        """ "book", "edit" or "" (the details page's Continue)."""
+        self.is_valid()
+        return self.cleaned_data.get("action", "")
+
+    def booked_from_this_page(self):
+        """The booking this page's token made already (a double click), or None."""
+        self.is_valid()
+        return rules.booked_with(self.cleaned_data.get("submission_token"))
+
+
+# --- The wizard's steps --------------------------------------------------------------
+
+
+class OfficeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, office):
+        if office.is_phone_service:
+            return _("By phone: a Kela expert calls you at the time you choose")
+        address = ", ".join(part for part in (office.street_address, office.city) if part)
+        return _("%(office)s service point, %(address)s") % {
+            "office": office.display_name,
+            "address": address,
+        }
+
+
+class WhereForm(forms.Form):
+    """Step 1: where (an office or the phone service) and what about; every later step
+    carries these two (GET parameters, or hidden fields of the details POST)."""
+
+    office = OfficeChoiceField(
+        label=_("Where would you like to be served?"),
+        queryset=Office.objects.none(),
+        to_field_name="slug",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose where you would like to be served.")},
+    )
+    topic = TopicChoiceField(
+        label=_("What is your matter about?"),
+        queryset=Topic.objects.active(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose what your matter is about.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = rules.bookable_offices()
+        invalid = _("Choose one of the options.")
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = invalid
+
+    def valid_data(self):
+        """The values that passed validation (the others are left out)."""
+        self.is_valid()
+        return self.cleaned_data
+
+
+class ChosenForm(forms.Form):
+    """What a step shows already chosen when the citizen comes back to it: a day, a
+    time. Only compared with what is offered, never trusted (no queries)."""
+
+    day = LocalDateField(required=False)
+    slot = forms.IntegerField(required=False, min_value=1)
+
+    def chosen(self, name):
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+
+class BookingDayField(LocalDateField):
+    """A day inside the citizen's booking window (``rules.booking_days``)."""
+
+    default_error_messages = {
+        "required": _("Please choose a day."),
+        "invalid": _("Please choose a day."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        first, last = rules.booking_days()
+        if not first <= value <= last:
+            raise forms.ValidationError(self.error_messages["invalid"], code="outside_window")
+
+
+class DayForm(WhereForm):
+    """Step 3's input: the place, the topic and a day inside the booking window."""
+
+    day = BookingDayField()
+
+
+class SlotForm(WhereForm):
+    """Step 4's input (and the details POST's): the place, the topic and a slot of that
+    place. With ``bookable`` the slot must still be bookable by a citizen; without it
+    (the details POST) whether it is still free is ``BookingForm``'s question, so that a
+    lost race keeps what was typed."""
+
+    slot = IdChoiceField(queryset=Slot.objects.all())
+
+    def __init__(self, *args, bookable=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        slots = Slot.objects.select_related("office")
+        self.fields["slot"].queryset = rules.bookable_slots(slots) if bookable else slots
+        self.fields["slot"].error_messages["invalid_choice"] = rules.error[rules.SLOT_UNAVAILABLE]
+
+    def clean(self):
+        cleaned = super().clean()
+        office, slot = cleaned.get("office"), cleaned.get("slot")
+        if office and slot and slot.office_id != office.pk:
+            self.add_error("slot", rules.error(rules.SLOT_UNAVAILABLE))
+        return cleaned
+
+
+# --- Managing a booking ------------------------------------------------------------------
+
+
+class MoveDayForm(forms.Form):
+    """Moving, step 1's input: a day inside the booking window."""
+
+    day = BookingDayField()
+
+
+class MoveForm(RuleWriteMixin, forms.Form):
+    """Move ``appointment`` to another slot of its office, through
+    ``rules.appointment_rebook`` (if the new time cannot be taken, the booking keeps
+    its old time)."""
+
+    slot = IdChoiceField(
+        queryset=Slot.objects.none(),
+        error_messages={
+            "required": _("Please choose a new time."),
+            "invalid_choice": _("Please choose a new time."),
+        },
+    )
+    write_error_fields = dict.fromkeys(rules.SLOT_ERRORS, "slot")
+
+    def __init__(self, *args, appointment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+        self.fields["slot"].queryset = Slot.objects.for_office(appointment.slot.office_id)
+
+    def write(self):
+        return rules.appointment_rebook(
+            appointment=self.appointment, new_slot=self.cleaned_data["slot"]
+        )
+
+
+def normalise_reference(value):
+    return "".join(value.split()).upper()
+
+
+class FindBookingForm(forms.Form):
+    """Find a booking by its reference AND the phone number it was booked with."""
+
+    reference = forms.CharField(
+        label=_("Booking reference"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = FinnishPhoneNumberField(label=_("Phone number given in the booking"))
+
+    NOT_FOUND = _(
+        "We found no booking with this reference and phone number. Check both and try again."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].help_text = _(
+            "%(length)d letters and numbers, for example %(example)s."
+        ) % {"length": REFERENCE_LENGTH, "example": "K7QX4MPA"}
+
+    def clean_reference(self):
+        reference = normalise_reference(self.cleaned_data["reference"])
+        if len(reference) != REFERENCE_LENGTH or set(reference) - set(REFERENCE_ALPHABET):
+            raise forms.ValidationError(
+                _("A booking reference has %(length)d letters and numbers.")
+                % {"length": REFERENCE_LENGTH},
+                code="invalid",
+            )
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.appointment = (
+            Appointment.objects.filter(reference=cleaned["reference"], phone=cleaned["phone"])
+            .only("manage_token")
+            .first()
+        )
+        if self.appointment is None:
+            raise forms.ValidationError(self.NOT_FOUND, code="not_found")
+        return cleaned
+
+
+# --- Office staff ------------------------------------------------------------------------
+
+MARKABLE = [Appointment.Status.ARRIVED, Appointment.Status.DONE, Appointment.Status.NO_SHOW]
+
+
+class MarkForm(RuleWriteMixin, forms.Form):
+    """Office staff mark one of the day's appointments arrived, done or no-show."""
+
+    appointment = IdChoiceField(queryset=Appointment.objects.none())
+    status = forms.ChoiceField(
+        choices=[(status.value, status.label) for status in MARKABLE],
+        error_messages={
+            "required": _("Choose arrived, done or no-show."),
+            "invalid_choice": _("Choose arrived, done or no-show."),
+        },
+    )
+
+    def __init__(self, *args, appointments, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["appointment"].queryset = appointments
+
+    def write(self):
+        return rules.appointment_set_status(
+            appointment=self.cleaned_data["appointment"],
+            status=self.cleaned_data["status"],
+            by=self.user,
+        )

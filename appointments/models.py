@@ -6,7 +6,6 @@ Booking increments it with one conditional UPDATE (``appointments.rules``), so t
 transactions can never both take the last place, on PostgreSQL or SQLite.
 """
 
-import datetime
 import secrets
 
 from django.conf import settings
@@ -14,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -47,14 +45,9 @@ class SlotQuerySet(models.QuerySet):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
     def free(self):
+        """Not blocked and with a place left (``Slot.is_free`` in SQL). Whether a slot
+        can be booked now is ``appointments.rules.bookable_slots``."""
         return self.filter(is_blocked=False, booked_count__lt=F("capacity"))
-
-    def bookable(self, now=None):
-        """Free slots inside the booking window: from the minimum notice to the horizon."""
-        now = now or timezone.now()
-        earliest = now + datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES)
-        latest = now + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS)
-        return self.free().filter(starts_at__gte=earliest, starts_at__lte=latest)
 
 
 class Slot(models.Model):
@@ -101,6 +94,16 @@ class Slot(models.Model):
     @property
     def remaining(self):
         return max(self.capacity - self.booked_count, 0)
+
+    @property
+    def is_free(self):
+        """Not blocked and with a place left (``SlotQuerySet.free`` in Python)."""
+        return not self.is_blocked and self.booked_count < self.capacity
+
+    @property
+    def free_places(self):
+        """Places that can still be booked: none while blocked."""
+        return 0 if self.is_blocked else self.remaining
 
     @property
     def channel(self):
@@ -255,12 +258,3 @@ class Appointment(models.Model):
     @property
     def is_active(self):
         return self.status != self.Status.CANCELLED
-
-    @property
-    def has_started(self):
-        return self.slot.starts_at <= timezone.now()
-
-    @property
-    def can_change(self):
-        """Citizens may cancel or move a booking until its start."""
-        return self.status == self.Status.BOOKED and not self.has_started

@@ -1,10 +1,21 @@
-"""Appointment use cases: the one place that books, cancels, moves and generates slots.
+"""Appointment rules: every decision about slots and bookings, and the use cases that
+write. Forms, views, the admin and the API ask here; nothing else decides.
 
-Every function that writes runs in one transaction. Taking a place is a conditional
-UPDATE of ``Slot.booked_count`` (``booked_count < capacity``), which the database
-evaluates under the row's write lock: of two concurrent bookings for the last place,
-one updates a row and the other updates none and gets ``SLOT_TAKEN``. The check
-constraint ``appointments_slot_not_overbooked`` backs it up.
+Decisions (no writes)
+    ``booking_window`` / ``booking_days``: the citizen's window, from the minimum notice
+    to the horizon. ``slot_problem`` / ``slot_check``: is this slot bookable (blocked,
+    past, full, and for citizens inside the window); ``bookable_slots`` is the same rule
+    as a queryset. ``change_refusal``: may the citizen still cancel or move a booking.
+    ``bookable_offices``: where a citizen can book.
+Writes (each one transaction)
+    ``appointment_book``, ``appointment_cancel``, ``appointment_rebook``,
+    ``appointment_set_status``, ``appointment_update`` (staff edit), ``slots_generate``,
+    ``appointments_purge``.
+
+Taking a place is a conditional UPDATE of ``Slot.booked_count`` (``booked_count <
+capacity``), which the database evaluates under the row's write lock: of two concurrent
+bookings for the last place, one updates a row and the other updates none and gets
+``SLOT_TAKEN``. The check constraint ``appointments_slot_not_overbooked`` backs it up.
 
 The citizen's emails (confirmation, moved, cancelled) go from here, once the change is
 committed, whoever made it: the citizen on the web or staff in the admin.
@@ -20,36 +31,135 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
+from offices.errors import ErrorCatalogue
 from offices.models import Office, ServiceKind
 from offices.phone import parse_phone
 
 from . import emails
 from .models import Appointment, Slot
 
+# --- Error codes: one message each --------------------------------------------------
+
 SLOT_TAKEN = "slot_taken"
+SLOT_UNAVAILABLE = "slot_unavailable"
+TOO_SOON = "too_soon"
+TOO_FAR = "too_far"
+TOO_LATE = "too_late"
+NOT_ACTIVE = "not_active"
 ALREADY_BOOKED = "already_booked"
-MESSAGES = {
-    SLOT_TAKEN: _("Sorry, this time was just taken. Please choose another time."),
-    "slot_unavailable": _("This time can no longer be booked. Please choose another time."),
-    "too_late": _("This booking can no longer be changed because the appointment has started."),
-    "not_active": _("This booking has been cancelled."),
-    ALREADY_BOOKED: _("This booking has already been made."),
-}
+
+error = ErrorCatalogue(
+    {
+        SLOT_TAKEN: _("This time was just taken. Please choose another time."),
+        SLOT_UNAVAILABLE: _("This time can no longer be booked. Please choose another time."),
+        TOO_SOON: _("Appointments must be booked at least %(hours)s hours in advance."),
+        TOO_FAR: _("Appointments can be booked at most %(weeks)d weeks ahead."),
+        TOO_LATE: _("This booking can no longer be changed because the appointment has started."),
+        NOT_ACTIVE: _("This booking has been cancelled."),
+        ALREADY_BOOKED: _("This booking has already been made."),
+    }
+)
+# The codes that say something about the chosen time: forms show them on the slot.
+SLOT_ERRORS = frozenset({SLOT_TAKEN, SLOT_UNAVAILABLE, TOO_SOON, TOO_FAR})
 
 
-def _error(code):
-    return ValidationError(MESSAGES[code], code=code)
+# --- Decisions ------------------------------------------------------------------------
 
 
-def _take_place(slot, now):
-    """Take one place of ``slot`` or raise; the caller holds a transaction."""
+def booking_window(now=None):
+    """(earliest, latest): the instants between which citizens may book a time that
+    starts (the minimum notice and the horizon; staff may book sooner and later)."""
+    now = now or timezone.now()
+    return (
+        now + datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES),
+        now + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS),
+    )
+
+
+def booking_days(now=None):
+    """The first and last local dates of the citizen's booking window."""
+    earliest, latest = booking_window(now)
+    return hours.localdate(earliest), hours.localdate(latest)
+
+
+def slot_problem(slot, *, now=None, citizen=True):
+    """Why ``slot`` cannot be booked now, as an error code, or None. Reads the slot
+    as given (no query): the write re-checks under the database lock.
+    ``bookable_slots`` is the same rule as a queryset."""
+    now = now or timezone.now()
     if slot.is_blocked or slot.starts_at <= now:
-        raise _error("slot_unavailable")
-    taken = Slot.objects.filter(
-        pk=slot.pk, is_blocked=False, booked_count__lt=F("capacity")
-    ).update(booked_count=F("booked_count") + 1)
+        return SLOT_UNAVAILABLE
+    if not slot.is_free:
+        return SLOT_TAKEN
+    if citizen:
+        earliest, latest = booking_window(now)
+        if slot.starts_at < earliest:
+            return TOO_SOON
+        if slot.starts_at > latest:
+            return TOO_FAR
+    return None
+
+
+def slot_check(slot, *, now=None, citizen=True):
+    """Raise the ValidationError of ``slot_problem``, if any."""
+    code = slot_problem(slot, now=now, citizen=citizen)
+    if code is not None:
+        raise _slot_error(code)
+
+
+def _slot_error(code):
+    return error(
+        code,
+        hours=f"{settings.APPOINTMENT_MIN_NOTICE_MINUTES / 60:g}",
+        weeks=settings.APPOINTMENT_HORIZON_WEEKS,
+    )
+
+
+def bookable_slots(slots=None, *, now=None, citizen=True):
+    """The slots of ``slots`` (default: all) that ``slot_problem`` would accept."""
+    now = now or timezone.now()
+    slots = (Slot.objects.all() if slots is None else slots).free().filter(starts_at__gt=now)
+    if citizen:
+        earliest, latest = booking_window(now)
+        slots = slots.filter(starts_at__gte=earliest, starts_at__lte=latest)
+    return slots
+
+
+def bookable_offices():
+    """Active offices with an appointment service (the service points and the phone
+    service), in display order."""
+    return (
+        Office.objects.active()
+        .filter(periods__rules__service=ServiceKind.APPOINTMENTS)
+        .distinct()
+        .order_by("ordering", "name")
+    )
+
+
+def change_refusal(appointment, *, now=None):
+    """Why the citizen may no longer cancel or move ``appointment`` (a ValidationError),
+    or None: they may until it starts, while it is booked."""
+    now = now or timezone.now()
+    if appointment.status == Appointment.Status.CANCELLED:
+        return error(NOT_ACTIVE)
+    if appointment.status != Appointment.Status.BOOKED or appointment.slot.starts_at <= now:
+        return error(TOO_LATE)
+    return None
+
+
+# --- Writes ---------------------------------------------------------------------------
+
+
+def _take_place(slot, *, now, citizen):
+    """Take one place of ``slot`` or raise; the caller holds a transaction."""
+    slot_check(slot, now=now, citizen=citizen)
+    taken = Slot.objects.free().filter(pk=slot.pk).update(booked_count=F("booked_count") + 1)
     if not taken:
-        raise _error(SLOT_TAKEN)
+        raise error(SLOT_TAKEN)
+
+
+def _release_place(slot_id):
+    Slot.objects.filter(pk=slot_id, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
 
 
 def _email_on_commit(send, appointment):
@@ -58,25 +168,11 @@ def _email_on_commit(send, appointment):
         transaction.on_commit(lambda: send(appointment))
 
 
-def _release_place(slot_id):
-    Slot.objects.filter(pk=slot_id, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
-
-
-def check_notice(slot, now=None):
-    """Citizens book from the minimum notice to the horizon (staff may book sooner)."""
-    now = now or timezone.now()
-    if slot.starts_at < now + datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES):
-        raise ValidationError(
-            _("Appointments must be booked at least %(hours)s hours in advance.")
-            % {"hours": f"{settings.APPOINTMENT_MIN_NOTICE_MINUTES / 60:g}"},
-            code="too_soon",
-        )
-    if slot.starts_at > now + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS):
-        raise ValidationError(
-            _("Appointments can be booked at most %(weeks)d weeks ahead.")
-            % {"weeks": settings.APPOINTMENT_HORIZON_WEEKS},
-            code="too_far",
-        )
+def _phone(value):
+    try:
+        return parse_phone(value)
+    except ValidationError as phone_error:
+        raise ValidationError({"phone": phone_error}) from None
 
 
 def appointment_book(
@@ -93,20 +189,15 @@ def appointment_book(
 ):
     """Book one place of ``slot``. Raises ValidationError (code ``slot_taken`` when the
     last place went to someone else). ``booked_by`` None means the citizen on the web,
-    for whom the minimum notice and the horizon apply. A ``submission_token`` that has
-    already booked (a second click on the same page) raises ``already_booked``."""
+    for whom the booking window applies. A ``submission_token`` that has already booked
+    (a second click on the same page) raises ``already_booked``."""
     now = timezone.now()
-    try:
-        phone = parse_phone(phone)
-    except ValidationError as error:
-        raise ValidationError({"phone": error}) from None
+    phone = _phone(phone)
     try:
         with transaction.atomic():
             slot = Slot.objects.select_related("office").get(pk=slot.pk)
-            if booked_by is None:
-                check_notice(slot, now)
             if _submitted(submission_token):
-                raise _error(ALREADY_BOOKED)
+                raise error(ALREADY_BOOKED)
             appointment = Appointment(
                 slot=slot,
                 channel=slot.channel,
@@ -121,16 +212,23 @@ def appointment_book(
                 submission_token=submission_token or "",
             )
             appointment.full_clean(exclude=["slot", "submission_token"])
-            _take_place(slot, now)
+            _take_place(slot, now=now, citizen=booked_by is None)
             appointment.save()
             _email_on_commit(emails.send_confirmation, appointment)
     except IntegrityError:
         # The same token committed meanwhile (PostgreSQL waits for it on the index).
         if _submitted(submission_token):
-            raise _error(ALREADY_BOOKED) from None
+            raise error(ALREADY_BOOKED) from None
         raise
     slot.refresh_from_db(fields=["booked_count"])
     return appointment
+
+
+def booked_with(submission_token):
+    """The booking made with a confirm page's token, or None."""
+    if not submission_token:
+        return None
+    return Appointment.objects.filter(submission_token=submission_token).first()
 
 
 def _submitted(submission_token):
@@ -148,13 +246,14 @@ def _locked(appointment):
 
 
 def appointment_cancel(*, appointment, by=None):
-    """Cancel and free the place at once. Citizens (``by`` None) only before the start."""
+    """Cancel and free the place at once. Citizens (``by`` None) only while
+    ``change_refusal`` allows; cancelling a cancelled booking changes nothing."""
     with transaction.atomic():
         appointment = _locked(appointment)
-        if not appointment.is_active:
+        if appointment.status == Appointment.Status.CANCELLED:
             return appointment
-        if by is None and not appointment.can_change:
-            raise _error("too_late")
+        if by is None and (refusal := change_refusal(appointment)):
+            raise refusal
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = timezone.now()
         appointment.updated_by = by
@@ -170,16 +269,14 @@ def appointment_rebook(*, appointment, new_slot, by=None):
     now = timezone.now()
     with transaction.atomic():
         appointment = _locked(appointment)
-        if not appointment.is_active:
-            raise _error("not_active")
-        if by is None and not appointment.can_change:
-            raise _error("too_late")
+        if appointment.status == Appointment.Status.CANCELLED:
+            raise error(NOT_ACTIVE)
+        if by is None and (refusal := change_refusal(appointment, now=now)):
+            raise refusal
         if new_slot.pk == appointment.slot_id:
             return appointment
         new_slot = Slot.objects.select_related("office").get(pk=new_slot.pk)
-        if by is None:
-            check_notice(new_slot, now)
-        _take_place(new_slot, now)
+        _take_place(new_slot, now=now, citizen=by is None)
         _release_place(appointment.slot_id)
         appointment.slot = new_slot
         appointment.channel = new_slot.channel
@@ -199,11 +296,39 @@ def appointment_set_status(*, appointment, status, by):
         return appointment_cancel(appointment=appointment, by=by)
     with transaction.atomic():
         appointment = _locked(appointment)
-        if not appointment.is_active:
-            raise _error("not_active")
+        if appointment.status == Appointment.Status.CANCELLED:
+            raise error(NOT_ACTIVE)
         appointment.status = status
         appointment.updated_by = by
         appointment.save(update_fields=["status", "updated_by", "updated_at"])
+    return appointment
+
+
+# Fields a staff edit writes as they are (slot and status go through their rules).
+PLAIN_FIELDS = ("name", "phone", "email", "language", "topic", "note")
+
+
+def appointment_update(*, appointment, by, slot=None, status=None, **fields):
+    """Staff change a booking in one transaction: the slot through
+    ``appointment_rebook``, the status through ``appointment_set_status``, the
+    ``PLAIN_FIELDS`` as given."""
+    unknown = set(fields) - set(PLAIN_FIELDS)
+    if unknown:
+        raise TypeError(f"Not plain fields: {sorted(unknown)}")
+    if "phone" in fields:
+        fields["phone"] = _phone(fields["phone"])
+    with transaction.atomic():
+        current = _locked(appointment)
+        if slot is not None and slot.pk != current.slot_id:
+            appointment_rebook(appointment=current, new_slot=slot, by=by)
+        if status is not None and status != current.status:
+            appointment_set_status(appointment=current, status=status, by=by)
+        appointment = _locked(appointment)
+        for name, value in fields.items():
+            setattr(appointment, name, value)
+        appointment.updated_by = by
+        appointment.full_clean(exclude=["slot", "submission_token"])
+        appointment.save(update_fields=[*fields, "updated_by", "updated_at"])
     return appointment
 
 

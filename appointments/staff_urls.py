@@ -2,13 +2,13 @@
 
 from django.urls import path, re_path
 
-from . import staff_views
+from .views import staff
 
 DAY = r"(?P<office>[-a-zA-Z0-9_]+)/(?P<day>\d{4}-\d{2}-\d{2})"
 
 app_name = "staff"
 urlpatterns = [
-    path("", staff_views.index, name="index"),
-    re_path(rf"^{DAY}/$", staff_views.day_list, name="day"),
-    re_path(rf"^{DAY}/csv$", staff_views.day_csv, name="day_csv"),
+    path("", staff.index, name="index"),
+    re_path(rf"^{DAY}/$", staff.day_list, name="day"),
+    re_path(rf"^{DAY}/csv$", staff.day_csv, name="day_csv"),
 ]

@@ -1,17 +1,17 @@
 from django.urls import path
 
-from . import public_views
+from .views import public
 
 app_name = "appointments"
 urlpatterns = [
-    path("", public_views.start, name="start"),
-    path("days/", public_views.days, name="days"),
-    path("times/", public_views.times, name="times"),
-    path("details/", public_views.details, name="details"),
-    path("confirm/", public_views.confirm, name="confirm"),
-    path("booked/<slug:token>/", public_views.booked, name="booked"),
-    path("find/", public_views.find, name="find"),
-    path("manage/<slug:token>/", public_views.manage, name="manage"),
-    path("manage/<slug:token>/cancel/", public_views.cancel, name="cancel"),
-    path("manage/<slug:token>/move/", public_views.move, name="move"),
+    path("", public.start, name="start"),
+    path("days/", public.days, name="days"),
+    path("times/", public.times, name="times"),
+    path("details/", public.details, name="details"),
+    path("confirm/", public.confirm, name="confirm"),
+    path("booked/<slug:token>/", public.booked, name="booked"),
+    path("find/", public.find, name="find"),
+    path("manage/<slug:token>/", public.manage, name="manage"),
+    path("manage/<slug:token>/cancel/", public.cancel, name="cancel"),
+    path("manage/<slug:token>/move/", public.move, name="move"),
 ]

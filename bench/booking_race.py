@@ -49,6 +49,7 @@ BENCH_USER = "bench-phone"
 SETUP = """
 import json, os
 from django.contrib.auth.models import Group, User
+from appointments import rules
 from appointments.models import Slot
 from offices.models import Topic
 
@@ -58,7 +59,7 @@ user.set_password(os.environ["BENCH_PASSWORD"])
 user.save()
 user.groups.add(Group.objects.get(name="Phone service"))
 slot = (
-    Slot.objects.bookable().select_related("office")
+    rules.bookable_slots(Slot.objects.select_related("office"))
     .filter(capacity=1, booked_count=0, office__kind="service_point")
     .order_by("starts_at").first()
 )

@@ -3,13 +3,10 @@ import datetime
 import pytest
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 
-from appointments import roles
-from appointments.forms import TAKEN_MESSAGE
+from appointments import rules
 from appointments.models import Appointment, Slot
 from tests.appointments.conftest import finnish
 from tests.factories import helsinki
@@ -124,7 +121,7 @@ def test_appointment_add__taken_slot__field_error_and_the_typed_data_kept(
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert form.has_error("slot", code="slot_taken")
-    assert finnish(TAKEN_MESSAGE) in response.text
+    assert finnish(rules.error[rules.SLOT_TAKEN]) in response.text
     assert 'value="Matti Virtanen"' in response.text
     assert Appointment.objects.count() == 1
 
@@ -153,21 +150,6 @@ def test_appointment_changelist__office_staff_of_tornio__sees_no_kemi_citizen(
 
     assert response.status_code == 403
     assert "Kemiläinen" not in response.text
-
-
-def test_grant_roles__office_staff_with_the_old_admin_view__loses_it(staff_groups):
-    office_staff = Group.objects.get(name=roles.OFFICE_STAFF)
-    office_staff.permissions.add(Permission.objects.get(codename="view_appointment"))
-
-    roles.grant_roles(Group, Permission, ContentType)
-
-    assert sorted(office_staff.permissions.values_list("codename", flat=True)) == [
-        roles.MARK_STATUS_CODENAME
-    ]
-    phone_codenames = Group.objects.get(name=roles.PHONE_SERVICE).permissions.values_list(
-        "codename", flat=True
-    )
-    assert "view_appointment" in phone_codenames
 
 
 def test_appointment_add__with_an_email__emails_the_citizen_once(

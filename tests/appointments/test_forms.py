@@ -1,7 +1,7 @@
 import pytest
 
 from appointments import rules
-from appointments.forms import TAKEN_MESSAGE, AppointmentForm
+from appointments.forms import AppointmentForm
 from appointments.models import Appointment
 from tests.factories import UserFactory, helsinki
 
@@ -51,7 +51,7 @@ def test_appointment_form__full_slot__says_the_time_was_just_taken(now, data, to
 
     assert not form.is_valid()
     assert form.has_error("slot", code=rules.SLOT_TAKEN)
-    assert form.errors["slot"] == [str(TAKEN_MESSAGE)]
+    assert form.errors["slot"] == [str(rules.error[rules.SLOT_TAKEN])]
 
 
 def test_appointment_form__slot_taken_after_validation__save_keeps_the_typed_data(
@@ -86,10 +86,10 @@ def test_appointment_form__citizen_too_soon__error_on_the_slot(pin_clock, kemi, 
     assert AppointmentForm(data, user=UserFactory()).is_valid()
 
 
-def test_appointment_form__past_slot__is_not_a_choice(now, kemi, make_slot, data):
+def test_appointment_form__past_slot__is_unavailable(now, kemi, make_slot, data):
     data["slot"] = make_slot(kemi, helsinki(2026, 12, 2, 12, 0)).pk
 
-    assert AppointmentForm(data, user=UserFactory()).has_error("slot", code="invalid_choice")
+    assert AppointmentForm(data, user=UserFactory()).has_error("slot", code=rules.SLOT_UNAVAILABLE)
 
 
 def test_appointment_form__slot_queryset__limits_the_choices(now, tornio, make_slot, data):

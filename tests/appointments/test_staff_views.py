@@ -5,8 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from appointments import rules
 from appointments.models import Appointment
-from appointments.rules import MESSAGES
 from tests.appointments.conftest import finnish
 from tests.factories import UserFactory, helsinki
 
@@ -132,7 +132,7 @@ def test_mark__cancelled_appointment__shows_an_error(now, staff_client, tornio_s
         day_url(), {"appointment": appointment.pk, "status": "done"}, follow=True
     )
 
-    assert finnish(MESSAGES["not_active"]) in response.text
+    assert finnish(rules.error[rules.NOT_ACTIVE]) in response.text
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
 

@@ -2,16 +2,16 @@
 
 No login, no JavaScript and no session state: the wizard's choices travel in GET
 parameters (office, topic, day, slot) and, once personal data is typed, in POSTed
-fields. Every step validates everything again; a missing or bad value sends the citizen
-back to the step that can fix it, with a message. The booking itself goes through the
-shared ``AppointmentForm`` and ``rules.appointment_book`` (which emails the citizen);
-a random token on the confirm page makes a second click of "Book" find the booking the
-first one made. The private manage link (a random token) is the secret that lets a
-citizen see, cancel or move a booking.
+fields. Every step reads its input through a form (``appointments.forms``) and
+validates everything again; a missing or bad value sends the citizen back to the step
+that can fix it, with a message. The booking itself goes through ``BookingForm.save``
+and ``rules.appointment_book`` (which emails the citizen); a random token on the confirm
+page makes a second click of "Book" find the booking the first one made. The private
+manage link (a random token) is the secret that lets a citizen see, cancel or move a
+booking.
 """
 
 import datetime
-import re
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -19,10 +19,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -31,9 +29,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from offices import hours
 from offices.models import Office, Topic
 
-from . import rules
-from .models import SUBMISSION_TOKEN_MAX_LENGTH, Appointment, Slot, new_submission_token
-from .public_forms import BookingForm, FindBookingForm, WhereForm, bookable_offices
+from .. import rules
+from ..forms import (
+    BookingForm,
+    ChosenForm,
+    DayForm,
+    FindBookingForm,
+    MoveDayForm,
+    MoveForm,
+    SlotForm,
+    WhereForm,
+)
+from ..models import Appointment, Slot, new_submission_token
 
 STEPS = [
     ("start", _("Place and topic")),
@@ -44,18 +51,6 @@ STEPS = [
 ]
 # How many other free times a citizen who lost a race is offered on the details page.
 ALTERNATIVES = 8
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
-# Ids are positive integers that fit in a bigint.
-MAX_ID_DIGITS = 18
-
-
-class Restart(Exception):  # a control-flow signal, not an error
-    """Raised by the parsers: redirect to ``url`` and show ``message``."""
-
-    def __init__(self, url, message):
-        super().__init__(message)
-        self.url = url
-        self.message = message
 
 
 @dataclass
@@ -66,6 +61,13 @@ class Choice:
     topic: Topic | None = None
     day: datetime.date | None = None
     slot: Slot | None = None
+
+    @classmethod
+    def of(cls, data):
+        """The choice made by a form's valid data."""
+        slot = data.get("slot")
+        day = hours.localdate(slot.starts_at) if slot else data.get("day")
+        return cls(office=data.get("office"), topic=data.get("topic"), day=day, slot=slot)
 
     def params(self, *names):
         values = {
@@ -81,85 +83,21 @@ class Choice:
         return reverse(f"appointments:{step}") + (f"?{query}" if query else "")
 
 
-def _as_id(value):
-    value = (value or "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
-        return int(value)
-    return None
-
-
-def _as_slug(value):
-    value = (value or "").strip()
-    return value if SLUG.fullmatch(value) else ""
-
-
-def _as_date(value):
-    try:
-        return datetime.date.fromisoformat((value or "").strip()[:10])
-    except ValueError:
-        return None
-
-
-def _window():
-    """The first and last local dates of the booking window."""
-    now = timezone.now()
-    first = hours.localdate(
-        now + datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES)
-    )
-    last = hours.localdate(now + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS))
-    return first, last
-
-
-def _parse_where(data):
-    """Office and topic, or Restart to step 1."""
-    office = bookable_offices().filter(slug=_as_slug(data.get("office"))).first()
-    topic_id = _as_id(data.get("topic"))
-    topic = Topic.objects.filter(is_active=True, pk=topic_id).first() if topic_id else None
-    if office is None or topic is None:
-        choice = Choice(office=office, topic=topic)
-        raise Restart(
-            choice.url("start", "office", "topic"),
-            _("Please choose the place and the topic first."),
-        )
-    return Choice(office=office, topic=topic)
-
-
-def _parse_day(choice, data):
-    """The chosen day (inside the booking window), or Restart to step 2."""
-    day = _as_date(data.get("day"))
-    first, last = _window()
-    if day is None or not first <= day <= last:
-        raise Restart(choice.url("days", "office", "topic"), _("Please choose a day."))
-    choice.day = day
-    return choice
-
-
-def _parse_slot(choice, data, *, bookable=True):
-    """The chosen slot of the chosen office. With ``bookable`` it must still be free and
-    inside the booking window; otherwise Restart to step 3 (or 2)."""
-    slot_id = _as_id(data.get("slot"))
-    slots = Slot.objects.select_related("office").for_office(choice.office)
-    if bookable:
-        slots = slots.bookable()
-    slot = slots.filter(pk=slot_id).first() if slot_id else None
-    if slot is None:
-        if choice.day:
-            raise Restart(
-                choice.url("times", "office", "topic", "day"),
-                _("That time is no longer available. Please choose another time."),
-            )
-        raise Restart(
-            choice.url("days", "office", "topic"),
-            _("That time is no longer available. Please choose another time."),
-        )
-    choice.slot = slot
-    choice.day = hours.localdate(slot.starts_at)
-    return choice
-
-
-def _restart(request, restart):
-    messages.error(request, restart.message)
-    return HttpResponseRedirect(restart.url)
+def _back(request, form):
+    """Send the citizen back to the step that can fix the first problem of ``form``
+    (a wizard input form), keeping the valid choices, with a message."""
+    choice = Choice.of(form.valid_data())
+    if form.has_error("office") or form.has_error("topic"):
+        url = choice.url("start", "office", "topic")
+        message = _("Please choose the place and the topic first.")
+    elif form.has_error("day"):
+        url = choice.url("days", "office", "topic")
+        message = _("Please choose a day.")
+    else:
+        url = choice.url("days", "office", "topic")
+        message = _("That time is no longer available. Please choose another time.")
+    messages.error(request, message)
+    return redirect(url)
 
 
 def _steps(current, choice):
@@ -185,17 +123,22 @@ def _steps(current, choice):
     }
 
 
-def _free_days(office):
-    """{local date: number of free times} of ``office`` in the booking window (1 query)."""
-    starts = Slot.objects.for_office(office).bookable().values_list("starts_at", flat=True)
-    return Counter(hours.localdate(start) for start in starts)
+def _bookable(office):
+    return rules.bookable_slots(Slot.objects.for_office(office))
+
+
+def _free_days(slots):
+    """[{date, count}] of the local dates with free times among ``slots`` (1 query)."""
+    starts = slots.values_list("starts_at", flat=True)
+    free = Counter(hours.localdate(start) for start in starts)
+    return [{"date": day, "count": count} for day, count in sorted(free.items())]
 
 
 def _phone_office(office):
     """The phone service to suggest when ``office`` has no free times (None for itself)."""
     if office.is_phone_service:
         return None
-    return bookable_offices().filter(kind=Office.Kind.PHONE_SERVICE).first()
+    return rules.bookable_offices().filter(kind=Office.Kind.PHONE_SERVICE).first()
 
 
 # --- The wizard ----------------------------------------------------------------------
@@ -204,14 +147,9 @@ def _phone_office(office):
 @require_GET
 def start(request):
     """Step 1: where and what about. ``?office=<slug>`` preselects a place."""
-    initial = {}
-    office = bookable_offices().filter(slug=_as_slug(request.GET.get("office"))).first()
-    if office:
-        initial["office"] = office
-    topic_id = _as_id(request.GET.get("topic"))
-    if topic_id:
-        initial["topic"] = Topic.objects.filter(is_active=True, pk=topic_id).first()
-    return _render_start(request, WhereForm(initial=initial), Choice(office=office))
+    initial = WhereForm(request.GET).valid_data() if request.GET else {}
+    form = WhereForm(initial=initial)
+    return _render_start(request, form, Choice(office=initial.get("office")))
 
 
 def _render_start(request, form, choice):
@@ -225,15 +163,14 @@ def days(request):
     form = WhereForm(request.GET)
     if not form.is_valid():
         return _render_start(request, form, Choice())
-    choice = Choice(office=form.cleaned_data["office"], topic=form.cleaned_data["topic"])
-    chosen_day = _as_date(request.GET.get("day"))
-    free = _free_days(choice.office)
+    choice = Choice.of(form.cleaned_data)
+    chosen_day = ChosenForm(request.GET).chosen("day")
+    free_days = _free_days(_bookable(choice.office))
+    for day in free_days:
+        day["checked"] = day["date"] == chosen_day
     context = {
         "choice": choice,
-        "days": [
-            {"date": day, "count": count, "checked": day == chosen_day}
-            for day, count in sorted(free.items())
-        ],
+        "days": free_days,
         "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
         "phone_office": _phone_office(choice.office),
         **_steps("days", choice),
@@ -244,16 +181,20 @@ def days(request):
 @require_GET
 def times(request):
     """Step 3: the free times of the chosen day."""
-    try:
-        choice = _parse_day(_parse_where(request.GET), request.GET)
-    except Restart as restart:
-        return _restart(request, restart)
-    slots = list(Slot.objects.for_office(choice.office).bookable().on_date(choice.day))
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        return _back(request, form)
+    choice = Choice.of(form.cleaned_data)
+    slots = list(_bookable(choice.office).on_date(choice.day))
     if not slots:
         messages.error(request, _("There are no free times left on that day. Choose another day."))
         return redirect(choice.url("days", "office", "topic"))
-    chosen = _as_id(request.GET.get("slot"))
-    context = {"choice": choice, "slots": slots, "chosen": chosen, **_steps("times", choice)}
+    context = {
+        "choice": choice,
+        "slots": slots,
+        "chosen": ChosenForm(request.GET).chosen("slot"),
+        **_steps("times", choice),
+    }
     return render(request, "appointments/public/times.html", context)
 
 
@@ -266,12 +207,9 @@ def _render_details(request, form, choice):
         status = 409
         # The chosen time went: offer the next free times right here, so that nothing
         # typed is lost.
+        day_start, _day_end = hours.day_bounds(choice.day)
         alternatives = list(
-            Slot.objects.for_office(choice.office)
-            .bookable()
-            .filter(starts_at__gte=hours.local_datetime(choice.day, datetime.time.min))[
-                :ALTERNATIVES
-            ]
+            _bookable(choice.office).filter(starts_at__gte=day_start)[:ALTERNATIVES]
         )
     context = {
         "form": form,
@@ -287,14 +225,14 @@ def _render_details(request, form, choice):
 @require_GET
 def details(request):
     """Step 4: name, phone, email, language and a note for the chosen time."""
-    try:
-        choice = _parse_slot(_parse_where(request.GET), request.GET)
-    except Restart as restart:
-        return _restart(request, restart)
-    form = BookingForm(
+    form = SlotForm(request.GET)
+    if not form.is_valid():
+        return _back(request, form)
+    choice = Choice.of(form.cleaned_data)
+    booking = BookingForm(
         initial={"slot": choice.slot, "topic": choice.topic, "language": get_language()[:2]}
     )
-    return _render_details(request, form, choice)
+    return _render_details(request, booking, choice)
 
 
 @never_cache
@@ -306,24 +244,23 @@ def confirm(request):
     if request.method == "GET":
         messages.error(request, _("Please fill in your details again."))
         return redirect("appointments:start")
-    try:
-        choice = _parse_where(request.POST)
-        # The slot must exist at the chosen office; whether it is still free is the
-        # form's business, so that a lost race keeps what the citizen typed.
-        choice = _parse_slot(choice, request.POST, bookable=False)
-    except Restart as restart:
-        return _restart(request, restart)
-    form = BookingForm(request.POST, user=None)
-    action = request.POST.get("action")
-    if action == "book":
+    # The slot must exist at the chosen office; whether it is still free is the
+    # booking form's business, so that a lost race keeps what the citizen typed.
+    where = SlotForm(request.POST, bookable=False)
+    if not where.is_valid():
+        return _back(request, where)
+    choice = Choice.of(where.cleaned_data)
+    form = BookingForm(request.POST)
+    action = form.chosen_action()
+    if action == BookingForm.BOOK:
         appointment = form.save() if form.is_valid() else None
         # Lost the race for the last place, or (a double click) this very page booked
         # already: then that booking is the answer.
-        appointment = appointment or _booked_from_this_page(request.POST)
+        appointment = appointment or form.booked_from_this_page()
         if appointment is None:
             return _render_details(request, form, choice)
         return redirect("appointments:booked", token=appointment.manage_token)
-    if action == "edit" or not form.is_valid():
+    if action == BookingForm.EDIT or not form.is_valid():
         return _render_details(request, form, choice)
     context = {
         "form": form,
@@ -335,22 +272,13 @@ def confirm(request):
     return render(request, "appointments/public/confirm.html", context)
 
 
-def _booked_from_this_page(data):
-    """The booking made with the confirm page's token, or None."""
-    token = (data.get("submission_token") or "").strip()
-    if not token or len(token) > SUBMISSION_TOKEN_MAX_LENGTH:
-        return None
-    return Appointment.objects.filter(submission_token=token).first()
-
-
 def _summary(data):
     """What the confirm page shows of the cleaned details."""
-    language = data.get("language") or ""
     return {
-        "name": data.get("name"),
-        "phone": data["phone"].as_national if data.get("phone") else "",
+        "name": data["name"],
+        "phone": data["phone"].as_national,
         "email": data.get("email"),
-        "language": dict(Appointment.Language.choices).get(language, language),
+        "language": Appointment.Language(data["language"]).label,
         "note": data.get("note"),
     }
 
@@ -378,13 +306,9 @@ def booked(request, token):
 # --- Manage by link ------------------------------------------------------------------
 
 
-def _why_locked(appointment):
-    """Why the citizen can no longer change the booking, or None."""
-    if appointment.status == Appointment.Status.CANCELLED:
-        return rules.MESSAGES["not_active"]
-    if appointment.status != Appointment.Status.BOOKED or appointment.has_started:
-        return rules.MESSAGES["too_late"]
-    return None
+def _refusal_text(appointment):
+    refusal = rules.change_refusal(appointment)
+    return " ".join(refusal.messages) if refusal else None
 
 
 @never_cache
@@ -393,7 +317,7 @@ def manage(request, token):
     appointment = _appointment(token)
     context = {
         "appointment": appointment,
-        "locked_reason": _why_locked(appointment),
+        "locked_reason": _refusal_text(appointment),
         "manage_url": request.build_absolute_uri(appointment.get_absolute_url()),
     }
     return render(request, "appointments/public/manage.html", context)
@@ -404,8 +328,7 @@ def manage(request, token):
 def cancel(request, token):
     """Cancel: a confirmation page (GET), then the POST frees the slot at once."""
     appointment = _appointment(token)
-    reason = _why_locked(appointment)
-    if reason:
+    if reason := _refusal_text(appointment):
         messages.error(request, reason)
         return redirect(appointment)
     if request.method == "POST":
@@ -425,49 +348,47 @@ def move(request, token):
     """Move the booking to another free time of the same place: choose a day, a time,
     then POST. If the new time cannot be taken, the booking keeps its old time."""
     appointment = _appointment(token)
-    reason = _why_locked(appointment)
-    if reason:
+    if reason := _refusal_text(appointment):
         messages.error(request, reason)
         return redirect(appointment)
-    office = appointment.slot.office
     move_url = reverse("appointments:move", kwargs={"token": token})
     if request.method == "POST":
-        slot_id = _as_id(request.POST.get("slot"))
-        new_slot = Slot.objects.for_office(office).filter(pk=slot_id).first() if slot_id else None
-        if new_slot is None:
-            messages.error(request, _("Please choose a new time."))
-            return redirect(move_url)
-        try:
-            appointment = rules.appointment_rebook(appointment=appointment, new_slot=new_slot)
-        except ValidationError as error:
-            messages.error(
-                request,
-                _("%(error)s Your booking still has its old time.")
-                % {"error": " ".join(error.messages)},
-            )
-            day = hours.localdate(new_slot.starts_at).isoformat()
-            return redirect(f"{move_url}?{urlencode({'day': day})}")
-        messages.success(request, _("Your booking has been moved to the new time."))
-        return redirect(appointment)
+        return _move(request, appointment, move_url)
 
-    free_slots = Slot.objects.for_office(office).bookable().exclude(pk=appointment.slot_id)
-    day = _as_date(request.GET.get("day"))
-    first, last = _window()
+    free_slots = _bookable(appointment.slot.office).exclude(pk=appointment.slot_id)
     context = {"appointment": appointment, "move_url": move_url}
-    if day is not None and first <= day <= last:
-        slots = list(free_slots.on_date(day))
-        if slots:
-            context.update(day=day, slots=slots)
-            return render(request, "appointments/public/move_times.html", context)
-        if "day" in request.GET:
+    if "day" in request.GET:
+        form = MoveDayForm(request.GET)
+        if form.is_valid():
+            day = form.cleaned_data["day"]
+            slots = list(free_slots.on_date(day))
+            if slots:
+                context.update(day=day, slots=slots)
+                return render(request, "appointments/public/move_times.html", context)
             messages.error(request, _("There are no free times left on that day."))
-    elif "day" in request.GET:
-        messages.error(request, _("Please choose a day."))
-    starts = free_slots.values_list("starts_at", flat=True)
-    free = Counter(hours.localdate(start) for start in starts)
-    context["days"] = [{"date": d, "count": n} for d, n in sorted(free.items())]
+        else:
+            messages.error(request, " ".join(form.errors["day"]))
+    context["days"] = _free_days(free_slots)
     context["horizon_weeks"] = settings.APPOINTMENT_HORIZON_WEEKS
     return render(request, "appointments/public/move_days.html", context)
+
+
+def _move(request, appointment, move_url):
+    form = MoveForm(request.POST, appointment=appointment)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["slot"]))
+        return redirect(move_url)
+    new_slot = form.cleaned_data["slot"]
+    if form.save() is None:
+        messages.error(
+            request,
+            _("%(error)s Your booking still has its old time.")
+            % {"error": " ".join(error for errors in form.errors.values() for error in errors)},
+        )
+        day = hours.localdate(new_slot.starts_at).isoformat()
+        return redirect(f"{move_url}?{urlencode({'day': day})}")
+    messages.success(request, _("Your booking has been moved to the new time."))
+    return redirect(appointment)
 
 
 @never_cache

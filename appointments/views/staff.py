@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,30 +19,17 @@ from django.views.decorators.http import require_http_methods
 from offices import hours
 from offices.models import Office
 
-from . import roles
-from .models import Appointment
-from .rules import appointment_set_status
+from .. import roles
+from ..forms import MARKABLE, MarkForm
+from ..models import Appointment
 
-MARKABLE = [Appointment.Status.ARRIVED, Appointment.Status.DONE, Appointment.Status.NO_SHOW]
-MARK_PERMISSION = f"appointments.{roles.MARK_STATUS_CODENAME}"
 # A cell starting with one of these is a formula to a spreadsheet: neutralise it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def visible_offices(user):
-    """The offices whose daily list ``user`` may see, in display order."""
-    offices = Office.objects.active()
-    if user.is_superuser:
-        return offices
-    allowed = offices.filter(staff=user)
-    if user.groups.filter(name=roles.PHONE_SERVICE).exists():
-        allowed = allowed | offices.filter(kind=Office.Kind.PHONE_SERVICE)
-    return allowed.distinct()
-
-
 def _office_for(request, slug):
     office = get_object_or_404(Office.objects.active(), slug=slug)
-    if not visible_offices(request.user).filter(pk=office.pk).exists():
+    if not roles.visible_offices(request.user).filter(pk=office.pk).exists():
         raise PermissionDenied
     return office
 
@@ -67,7 +54,7 @@ def _day_appointments(office, day):
 @login_required
 def index(request):
     """The user's office today, or a choice of their offices."""
-    offices = list(visible_offices(request.user))
+    offices = list(roles.visible_offices(request.user))
     today = hours.localdate()
     if len(offices) == 1:
         return redirect("staff:day", office=offices[0].slug, day=today.isoformat())
@@ -93,39 +80,31 @@ def day_list(request, office, day):
         "appointments": appointments,
         "active_count": len(active),
         "mark_choices": [(status.value, status.label) for status in MARKABLE],
-        "can_mark": request.user.has_perm(MARK_PERMISSION),
+        "can_mark": request.user.has_perm(roles.MARK_PERMISSION),
         "holiday": hours.holiday_name(day),
     }
     return render(request, "appointments/staff/day.html", context)
 
 
 def _mark(request, office, day):
-    if not request.user.has_perm(MARK_PERMISSION):
+    if not request.user.has_perm(roles.MARK_PERMISSION):
         raise PermissionDenied
-    status = request.POST.get("status")
-    appointment_id = (request.POST.get("appointment") or "").strip()
-    if not (appointment_id.isascii() and appointment_id.isdigit() and len(appointment_id) < 19):
+    form = MarkForm(request.POST, appointments=_day_appointments(office, day), user=request.user)
+    if form.has_error("appointment"):
         raise Http404(_("No such appointment."))
-    appointment = get_object_or_404(_day_appointments(office, day), pk=int(appointment_id))
-    if status not in MARKABLE:
-        messages.error(request, _("Choose arrived, done or no-show."))
+    appointment = form.save() if form.is_valid() else None
+    if appointment is None:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
-        try:
-            appointment = appointment_set_status(
-                appointment=appointment, status=status, by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(time)s %(name)s: %(status)s.")
-                % {
-                    "time": hours_minutes(appointment),
-                    "name": appointment.name,
-                    "status": appointment.get_status_display(),
-                },
-            )
+        messages.success(
+            request,
+            _("%(time)s %(name)s: %(status)s.")
+            % {
+                "time": hours_minutes(appointment),
+                "name": appointment.name,
+                "status": appointment.get_status_display(),
+            },
+        )
     return redirect("staff:day", office=office.slug, day=day.isoformat())
 
 
