@@ -10,10 +10,13 @@ arrivals have their own forms.
 """
 
 from django import forms
+from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from offices import hours
-from offices.forms import IdChoiceField, LocalDateField, RuleWriteMixin
+from offices.forms import ChoiceList, IdChoiceField, LocalDateField, Picker, RuleWriteMixin
 from offices.models import Office, Topic
 from offices.phone import FinnishPhoneNumberField
 from offices.references import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -144,7 +147,7 @@ class BookingForm(AppointmentForm):
         )
         fields["email"].widget.attrs.update(autocomplete="email")
         fields["language"].label = _("Language of service")
-        fields["language"].widget = forms.RadioSelect(choices=fields["language"].choices)
+        fields["language"].widget = ChoiceList(choices=fields["language"].choices)
         fields["note"].label = _("Anything the expert should know beforehand? (optional)")
         fields["note"].help_text = _(
             "At most %(count)d characters. Please do not write your personal identity code."
@@ -185,14 +188,14 @@ class WhereForm(forms.Form):
         label=_("Where would you like to be served?"),
         queryset=Office.objects.none(),
         to_field_name="slug",
-        widget=forms.RadioSelect,
+        widget=ChoiceList,
         empty_label=None,
         error_messages={"required": _("Choose where you would like to be served.")},
     )
     topic = TopicChoiceField(
         label=_("What is your matter about?"),
         queryset=Topic.objects.active(),
-        widget=forms.RadioSelect,
+        widget=ChoiceList,
         empty_label=None,
         error_messages={"required": _("Choose what your matter is about.")},
     )
@@ -263,6 +266,56 @@ class SlotForm(WhereForm):
         if office and slot and slot.office_id != office.pk:
             self.add_error("slot", rules.error(rules.SLOT_UNAVAILABLE))
         return cleaned
+
+
+def day_picker(free_days, *, carried=None, chosen=None):
+    """The days with free times ({date, count}) as a choice list."""
+    weeks = settings.APPOINTMENT_HORIZON_WEEKS
+    choices = [
+        (
+            day["date"].isoformat(),
+            format_html(
+                '{} <span class="free-count">{}</span>',
+                hours.format_date(day["date"]),
+                ngettext("%(count)s free time", "%(count)s free times", day["count"])
+                % {"count": day["count"]},
+            ),
+        )
+        for day in free_days
+    ]
+    label = ngettext(
+        "Days with free times in the next %(weeks)s week",
+        "Days with free times in the next %(weeks)s weeks",
+        weeks,
+    ) % {"weeks": weeks}
+    chosen = chosen.isoformat() if chosen else None
+    return Picker(
+        "day",
+        label=label,
+        choices=choices,
+        list_class="day-choices",
+        carried=carried,
+        chosen=chosen,
+    )
+
+
+def time_picker(slots, *, label, carried=None, chosen=None, with_date=False, auto_id="id_%s"):
+    """Free times (slots) as a choice list; ``with_date`` when they span days."""
+    describe = hours.format_when if with_date else hours.format_time_range
+    choices = [(slot.pk, describe(slot.starts_at, slot.ends_at)) for slot in slots]
+    return Picker(
+        "slot",
+        label=label,
+        choices=choices,
+        list_class="time-choices",
+        carried=carried,
+        chosen=chosen,
+        auto_id=auto_id,
+    )
+
+
+def free_times_label(day):
+    return _("Free times on %(day)s") % {"day": hours.format_date(day)}
 
 
 # --- Managing a booking ------------------------------------------------------------------

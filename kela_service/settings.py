@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "phonenumber_field",
     "csp",
     "kela_service",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kela_service.urls"
+# One set of form templates (templates/forms/) for every form.
+FORM_RENDERER = "kela_service.forms.FormRenderer"
 WSGI_APPLICATION = "kela_service.wsgi.application"
 
 TEMPLATES = [

@@ -118,3 +118,40 @@ class IdChoiceField(forms.ModelChoiceField):
         ):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class ChoiceList(forms.RadioSelect):
+    """Radio buttons as a list (``templates/forms/widgets/choice_list.html``), each
+    input followed by its label; ``list_class`` styles the list (a grid of days, ...)."""
+
+    template_name = "forms/widgets/choice_list.html"
+    option_template_name = "forms/widgets/choice.html"
+
+    def __init__(self, attrs=None, choices=(), *, list_class=""):
+        super().__init__(attrs, choices)
+        self.list_class = list_class
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["list_class"] = self.list_class
+        return context
+
+
+class Picker(forms.Form):
+    """One step's choice as the citizen sees it: a choice list called ``name``, with the
+    choices of earlier steps (``carried``) in hidden fields. The next step reads the
+    answer back through its own input form; a picker only draws."""
+
+    def __init__(
+        self, name, *, label, choices, list_class="", carried=None, chosen=None, auto_id="id_%s"
+    ):
+        carried = carried or {}
+        if chosen is None and len(choices) == 1:
+            chosen = choices[0][0]
+        super().__init__(initial={**carried, name: chosen}, auto_id=auto_id)
+        for key in carried:
+            self.fields[key] = forms.CharField(widget=forms.HiddenInput)
+        self.fields[name] = forms.ChoiceField(
+            label=label, choices=choices, widget=ChoiceList(list_class=list_class)
+        )
+        self.choice = self[name]

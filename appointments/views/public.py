@@ -39,6 +39,9 @@ from ..forms import (
     MoveForm,
     SlotForm,
     WhereForm,
+    day_picker,
+    free_times_label,
+    time_picker,
 )
 from ..models import Appointment, Slot, new_submission_token
 
@@ -164,13 +167,15 @@ def days(request):
     if not form.is_valid():
         return _render_start(request, form, Choice())
     choice = Choice.of(form.cleaned_data)
-    chosen_day = ChosenForm(request.GET).chosen("day")
     free_days = _free_days(_bookable(choice.office))
-    for day in free_days:
-        day["checked"] = day["date"] == chosen_day
     context = {
         "choice": choice,
         "days": free_days,
+        "picker": day_picker(
+            free_days,
+            carried=choice.params("office", "topic"),
+            chosen=ChosenForm(request.GET).chosen("day"),
+        ),
         "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
         "phone_office": _phone_office(choice.office),
         **_steps("days", choice),
@@ -191,8 +196,12 @@ def times(request):
         return redirect(choice.url("days", "office", "topic"))
     context = {
         "choice": choice,
-        "slots": slots,
-        "chosen": ChosenForm(request.GET).chosen("slot"),
+        "picker": time_picker(
+            slots,
+            label=free_times_label(choice.day),
+            carried=choice.params("office", "topic"),
+            chosen=ChosenForm(request.GET).chosen("slot"),
+        ),
         **_steps("times", choice),
     }
     return render(request, "appointments/public/times.html", context)
@@ -201,15 +210,19 @@ def times(request):
 def _render_details(request, form, choice):
     """The details step; with an error on the chosen time (taken meanwhile) answered
     409 and with other free times to pick without losing what was typed."""
-    alternatives = []
+    alternatives = None
     status = 200
     if form.is_bound and form.has_error("slot"):
         status = 409
         # The chosen time went: offer the next free times right here, so that nothing
         # typed is lost.
         day_start, _day_end = hours.day_bounds(choice.day)
-        alternatives = list(
-            _bookable(choice.office).filter(starts_at__gte=day_start)[:ALTERNATIVES]
+        alternatives = time_picker(
+            _bookable(choice.office).filter(starts_at__gte=day_start)[:ALTERNATIVES],
+            label=_("Choose another time"),
+            chosen="",  # none preselected, even when there is just one
+            with_date=True,
+            auto_id="alternative_%s",
         )
     context = {
         "form": form,
@@ -363,12 +376,13 @@ def move(request, token):
             day = form.cleaned_data["day"]
             slots = list(free_slots.on_date(day))
             if slots:
-                context.update(day=day, slots=slots)
+                context["picker"] = time_picker(slots, label=free_times_label(day))
                 return render(request, "appointments/public/move_times.html", context)
             messages.error(request, _("There are no free times left on that day."))
         else:
             messages.error(request, " ".join(form.errors["day"]))
     context["days"] = _free_days(free_slots)
+    context["picker"] = day_picker(context["days"])
     context["horizon_weeks"] = settings.APPOINTMENT_HORIZON_WEEKS
     return render(request, "appointments/public/move_days.html", context)
 
