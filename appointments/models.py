@@ -18,12 +18,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from offices import hours
 from offices.models import Office, ServiceKind, Topic
-from offices.references import REFERENCE_LENGTH, new_reference
-
-
-def new_manage_token():
-    return secrets.token_urlsafe(32)
-
+from offices.references import REFERENCE_LENGTH, new_reference, new_token
 
 SUBMISSION_TOKEN_MAX_LENGTH = 32
 
@@ -175,9 +170,7 @@ class Appointment(models.Model):
         default=new_reference,
         editable=False,
     )
-    manage_token = models.CharField(
-        max_length=64, unique=True, default=new_manage_token, editable=False
-    )
+    manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # The random token of the confirm page that made this booking: a second "Book" from
     # the same page (a double click) finds this booking instead of making another.
     submission_token = models.CharField(

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
-from offices.admin_tools import SafeDateHierarchyMixin
+from offices.admin_tools import RuleFormAdminMixin, SafeDateHierarchyMixin
 
 from .forms import CallbackForm
 from .models import CallbackAttempt, CallbackRequest
@@ -56,9 +56,10 @@ class CallbackAttemptInline(admin.TabularInline):
 
 
 @admin.register(CallbackRequest)
-class CallbackRequestAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
-    """Staff add a request for a caller with the citizens' form and rules; existing
-    requests are worked in the queue (/staff/callbacks/), so they are read-only here."""
+class CallbackRequestAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin):
+    """Staff add a request for a caller with the citizens' form and rules (its save() is
+    the one write); existing requests are worked in the queue (/staff/callbacks/), so
+    they are view-only here."""
 
     list_display = [
         "reference",
@@ -112,10 +113,9 @@ class CallbackRequestAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        # New requests were stored by the rules in CallbackForm.clean().
-        if change:
-            super().save_model(request, obj, form, change)
+    def has_change_permission(self, request, obj=None):
+        # Existing requests change only through the queue's rules.
+        return obj is None and super().has_change_permission(request, obj)
 
     def get_changeform_initial_data(self, request):
         return {"language": "fi", **super().get_changeform_initial_data(request)}

@@ -1,17 +1,19 @@
-"""User input for callbacks. The rules in ``callbacks.rules`` decide; these forms ask them.
+"""Every input of the callback pages goes through a form here; the rules in
+``callbacks.rules`` decide and write.
 
-``CallbackForm`` stores the request in ``clean()``: ``callback_create`` checks every
-rule under the database lock and either stores the request or raises the field errors,
-so a race lost to another citizen is shown like any other error. The public view and
-the admin's add view use this same form.
+``clean()`` validates the fields only; ``save()`` is the one write
+(``offices.forms.RuleWriteMixin``): ``CallbackForm`` stores the request through
+``callback_create``, which checks every rule under the database lock, so a race lost to
+another citizen comes back as a field error with everything typed kept. The public view
+and the admin's add view use this same form.
 """
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
+from offices.forms import ChoiceList, LocalDateField, RuleWriteMixin
 from offices.models import Topic
 from offices.phone import FinnishPhoneNumberField
 
@@ -19,24 +21,12 @@ from . import rules
 from .models import MESSAGE_MAX_LENGTH, CallbackAttempt, CallbackRequest
 
 
-class ErrorSummaryMixin:
-    def error_items(self):
-        """(anchor, label, message) for the error summary; radios link to their first."""
-        items = [("", "", error) for error in self.non_field_errors()]
-        for field in self:
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect):
-                anchor = next((radio.id_for_label for radio in field), field.auto_id)
-            items.extend((anchor, field.label, error) for error in field.errors)
-        return items
-
-
-class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
+class CallbackForm(RuleWriteMixin, forms.ModelForm):
     window = forms.ChoiceField(
         label=_("Time of the call"),
-        widget=forms.RadioSelect,
+        widget=ChoiceList(list_class="window-choices"),
         error_messages={
-            "required": _("Choose a time for the call."),
+            "required": rules.error[rules.WINDOW_REQUIRED],
             "invalid_choice": _(
                 "This time is not available any more. Please choose one of the times offered."
             ),
@@ -48,21 +38,21 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
     )
     topic = forms.ModelChoiceField(
         label=_("Topic"),
-        queryset=Topic.objects.filter(is_active=True),
-        widget=forms.RadioSelect,
+        queryset=Topic.objects.active(),
+        widget=ChoiceList,
         empty_label=None,
         error_messages={
-            "required": _("Choose a topic."),
-            "invalid_choice": _("Choose a topic."),
+            "required": rules.error[rules.TOPIC_REQUIRED],
+            "invalid_choice": rules.error[rules.TOPIC_REQUIRED],
         },
     )
     language = forms.ChoiceField(
         label=_("Language of the call"),
         choices=settings.LANGUAGES,
-        widget=forms.RadioSelect,
+        widget=ChoiceList,
         error_messages={
-            "required": _("Choose a language."),
-            "invalid_choice": _("Choose a language."),
+            "required": rules.error[rules.LANGUAGE_REQUIRED],
+            "invalid_choice": rules.error[rules.LANGUAGE_REQUIRED],
         },
     )
     message = forms.CharField(
@@ -96,51 +86,32 @@ class CallbackForm(ErrorSummaryMixin, forms.ModelForm):
         ]
         self.fields["topic"].label_from_instance = lambda topic: topic.name
 
-    def window_days(self):
-        """[(day label, [radio, ...]), ...] for rendering the windows day by day."""
-        radios = iter(self["window"])
-        return [
-            (label, [next(radios) for _ in choices])
-            for label, choices in self.fields["window"].choices
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            self.instance = rules.callback_create(
-                phone=cleaned["phone"],
-                window_start=cleaned["window"],
-                topic=cleaned["topic"],
-                language=cleaned["language"],
-                message=cleaned.get("message", ""),
-                now=self.now,
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-        return cleaned
-
-    def save(self, commit=True):
-        # callback_create stored the request in clean(); there are no many-to-many fields.
-        self.save_m2m = lambda: None
-        return self.instance
+    def write(self):
+        data = self.cleaned_data
+        return rules.callback_create(
+            phone=data["phone"],
+            window_start=data["window"],
+            topic=data["topic"],
+            language=data["language"],
+            message=data.get("message", ""),
+            now=self.now,
+        )
 
 
-class AttemptForm(ErrorSummaryMixin, forms.Form):
-    """The result of one call; records it through ``callback_record_attempt``."""
+class AttemptForm(RuleWriteMixin, forms.Form):
+    """The result of one call; recorded through ``callback_record_attempt``."""
 
     DONE, RETRY, CLOSE = "done", "retry", "close"
 
     result = forms.ChoiceField(
         label=_("Result of the call"),
-        widget=forms.RadioSelect,
+        widget=ChoiceList,
         choices=[
             (DONE, _("Reached: done")),
             (RETRY, _("No answer: try again within the window")),
             (CLOSE, _("No answer: close as not reached")),
         ],
-        error_messages={"required": _("Choose the result of the call.")},
+        error_messages={"required": rules.error[rules.OUTCOME_REQUIRED]},
     )
     note = forms.CharField(
         label=_("Note (optional)"),
@@ -154,23 +125,22 @@ class AttemptForm(ErrorSummaryMixin, forms.Form):
         self.callback = callback
         self.user = user
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        result = cleaned["result"]
-        try:
-            self.callback = rules.callback_record_attempt(
-                request=self.callback,
-                user=self.user,
-                outcome=(
-                    CallbackAttempt.Outcome.DONE
-                    if result == self.DONE
-                    else CallbackAttempt.Outcome.NO_ANSWER
-                ),
-                note=cleaned.get("note", ""),
-                retry=result == self.RETRY,
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-        return cleaned
+    def write(self):
+        result = self.cleaned_data["result"]
+        return rules.callback_record_attempt(
+            callback=self.callback,
+            user=self.user,
+            outcome=(
+                CallbackAttempt.Outcome.DONE
+                if result == self.DONE
+                else CallbackAttempt.Outcome.NO_ANSWER
+            ),
+            note=self.cleaned_data.get("note", ""),
+            retry=result == self.RETRY,
+        )
+
+
+class SummaryDayForm(forms.Form):
+    """The day of the staff's daily summary (?date=YYYY-MM-DD)."""
+
+    date = LocalDateField()

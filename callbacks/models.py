@@ -10,7 +10,6 @@ enforces whatever the concurrency:
 """
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -21,37 +20,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
-from offices.references import REFERENCE_LENGTH, new_reference
+from offices.references import REFERENCE_LENGTH, new_reference, new_token
 
 WINDOW_MINUTES = 30
 WINDOW_LENGTH = datetime.timedelta(minutes=WINDOW_MINUTES)
 MESSAGE_MAX_LENGTH = 500
 
 
-def new_secret():
-    return secrets.token_urlsafe(24)
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    NO_ANSWER = "no_answer", _("No answer")
-    CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
-
-
-OPEN_STATUSES = [Status.PENDING, Status.IN_PROGRESS]
-
-
 class CallbackRequestQuerySet(models.QuerySet):
     def open(self):
         """Pending or in progress: still to be called."""
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(status__in=CallbackRequest.OPEN_STATUSES)
 
     def live(self):
         """Holding a place in their window (every status but cancelled)."""
-        return self.exclude(status=Status.CANCELLED)
+        return self.exclude(status=CallbackRequest.Status.CANCELLED)
 
     def overdue(self, now=None):
         return self.open().filter(window_end__lt=now or timezone.now())
@@ -68,6 +51,16 @@ class CallbackRequestQuerySet(models.QuerySet):
 
 
 class CallbackRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        NO_ANSWER = "no_answer", _("No answer")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS)
+
     reference = models.CharField(
         pgettext_lazy("callback", "reference"),
         max_length=REFERENCE_LENGTH,
@@ -75,7 +68,7 @@ class CallbackRequest(models.Model):
         default=new_reference,
     )
     # The private part of the citizen's link; blanked when anonymised.
-    secret = models.CharField(_("secret"), max_length=64, default=new_secret, editable=False)
+    manage_token = models.CharField(_("secret"), max_length=64, default=new_token, editable=False)
     phone = PhoneNumberField(_("phone number"), blank=True)
     window_start = models.DateTimeField(_("window starts"), db_index=True)
     window_end = models.DateTimeField(
@@ -139,12 +132,12 @@ class CallbackRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "callbacks:detail", kwargs={"reference": self.reference, "secret": self.secret}
+            "callbacks:detail", kwargs={"reference": self.reference, "token": self.manage_token}
         )
 
     @property
     def is_open(self):
-        return self.status in OPEN_STATUSES
+        return self.status in self.OPEN_STATUSES
 
     def is_overdue(self, now=None):
         return self.is_open and self.window_end < (now or timezone.now())
@@ -157,7 +150,7 @@ class CallbackAttempt(models.Model):
         DONE = "done", _("Reached, done")
         NO_ANSWER = "no_answer", _("No answer")
 
-    request = models.ForeignKey(
+    callback = models.ForeignKey(
         CallbackRequest,
         on_delete=models.CASCADE,
         related_name="attempts",
@@ -182,4 +175,4 @@ class CallbackAttempt(models.Model):
         verbose_name_plural = _("call attempts")
 
     def __str__(self):
-        return f"{self.request} {self.get_outcome_display()}"
+        return f"{self.callback} {self.get_outcome_display()}"

@@ -28,19 +28,69 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from offices import hours
+from offices.errors import ErrorCatalogue
 from offices.models import Office, ServiceKind, Topic
 from offices.phone import parse_phone
 
-from .models import (
-    OPEN_STATUSES,
-    WINDOW_LENGTH,
-    WINDOW_MINUTES,
-    CallbackAttempt,
-    CallbackRequest,
-    Status,
+from .models import WINDOW_LENGTH, WINDOW_MINUTES, CallbackAttempt, CallbackRequest
+
+Status = CallbackRequest.Status
+
+# --- Error codes: one message each --------------------------------------------------
+
+WINDOW_REQUIRED = "window_required"
+WINDOW_UNAVAILABLE = "window_unavailable"
+WINDOW_FULL = "window_full"
+TOPIC_REQUIRED = "topic_required"
+LANGUAGE_REQUIRED = "language_required"
+OPEN_REQUEST_EXISTS = "open_request_exists"
+BUSY = "busy"
+IN_PROGRESS = "in_progress"
+NOT_OPEN = "not_open"
+YOURS = "yours"
+TAKEN = "taken"
+NOT_PENDING = "not_pending"
+NOT_IN_PROGRESS = "not_in_progress"
+NOT_YOURS = "not_yours"
+WINDOW_OVER = "window_over"
+OUTCOME_REQUIRED = "outcome"
+
+error = ErrorCatalogue(
+    {
+        WINDOW_REQUIRED: _("Choose a time for the call."),
+        WINDOW_UNAVAILABLE: _(
+            "This time is not available. Please choose one of the times offered."
+        ),
+        WINDOW_FULL: _("This time is fully booked. Please choose another time."),
+        TOPIC_REQUIRED: _("Choose a topic."),
+        LANGUAGE_REQUIRED: _("Choose a language."),
+        OPEN_REQUEST_EXISTS: _(
+            "There is already an open callback request for this number: we will call "
+            "on %(day)s between %(start)s and %(end)s. To choose another time, first cancel "
+            "that request with the cancel link on its confirmation page (reference "
+            "%(reference)s), or call the phone service."
+        ),
+        BUSY: _("Many people are asking for callbacks right now. Please try again."),
+        IN_PROGRESS: _(
+            "We are already handling this callback request, so it can no longer "
+            "be cancelled here. If you no longer need the call, call the phone "
+            "service."
+        ),
+        NOT_OPEN: _("This callback request is already closed and cannot be cancelled."),
+        YOURS: _("You have already taken this request."),
+        TAKEN: _("%(name)s took this request first."),
+        NOT_PENDING: _("This request is no longer pending (%(status)s)."),
+        NOT_IN_PROGRESS: _("Take the request before recording a call."),
+        NOT_YOURS: _("Another staff member is handling this request."),
+        WINDOW_OVER: _(
+            "The window is over: the request cannot be retried. Close it as not reached."
+        ),
+        OUTCOME_REQUIRED: _("Choose the result of the call."),
+    }
 )
 
 # How often a writer retries after losing a race for a place or a phone number. Each
@@ -87,11 +137,6 @@ def parse_window_key(value):
     if day is None or hour > 23 or minute > 59:
         return None
     return hours.local_datetime(day, datetime.time(hour, minute))
-
-
-def field_error(field, message, code):
-    """A ValidationError for ``field`` whose code survives (forms, tests, API)."""
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 # --- Which windows exist and which are offered -------------------------------------
@@ -168,15 +213,7 @@ def _check_window(start, now):
         for times in phone_windows(offered_days(now)).values()
         for s, _ in times
     )
-    if exists:
-        raise field_error(
-            "window", _("This time is fully booked. Please choose another time."), "window_full"
-        )
-    raise field_error(
-        "window",
-        _("This time is not available. Please choose one of the times offered."),
-        "window_unavailable",
-    )
+    raise error(WINDOW_FULL if exists else WINDOW_UNAVAILABLE, field="window")
 
 
 # --- Writing requests -----------------------------------------------------------
@@ -186,8 +223,8 @@ def normalise_phone(phone):
     """A valid ``PhoneNumber`` (``offices.phone.parse_phone``) or a field error."""
     try:
         return parse_phone(phone)
-    except ValidationError as error:
-        raise ValidationError({"phone": error}) from None
+    except ValidationError as phone_error:
+        raise ValidationError({"phone": phone_error}) from None
 
 
 def _start_of_today(now):
@@ -202,22 +239,19 @@ def _expire_lapsed(phone, now):
     )
 
 
+def lazy_str(function):
+    return lazy(function, str)
+
+
 def open_request_error(existing):
-    return field_error(
-        "phone",
-        _(
-            "There is already an open callback request for this number: we will call "
-            "on %(day)s between %(start)s and %(end)s. To choose another time, first cancel "
-            "that request with the cancel link on its confirmation page (reference "
-            "%(reference)s), or call the phone service."
-        )
-        % {
-            "day": hours.format_date(existing.window_start),
-            "start": hours.format_time(existing.window_start),
-            "end": hours.format_time(existing.window_end),
-            "reference": existing.reference,
-        },
-        "open_request_exists",
+    # The times are written when the message is, in the reader's language.
+    return error(
+        OPEN_REQUEST_EXISTS,
+        field="phone",
+        day=lazy_str(hours.format_date)(existing.window_start),
+        start=lazy_str(hours.format_time)(existing.window_start),
+        end=lazy_str(hours.format_time)(existing.window_end),
+        reference=existing.reference,
     )
 
 
@@ -230,10 +264,8 @@ def _create_once(*, phone, start, topic, language, message, now):
     taken = set(CallbackRequest.objects.live().in_window(start).values_list("place", flat=True))
     place = next((p for p in range(1, window_capacity() + 1) if p not in taken), None)
     if place is None:
-        raise field_error(
-            "window", _("This time is fully booked. Please choose another time."), "window_full"
-        )
-    request = CallbackRequest(
+        raise error(WINDOW_FULL, field="window")
+    callback = CallbackRequest(
         phone=phone,
         window_start=start,
         window_end=start + WINDOW_LENGTH,
@@ -244,9 +276,9 @@ def _create_once(*, phone, start, topic, language, message, now):
     )
     # The constraints are checked by the database below (under the race); full_clean
     # checks the fields.
-    request.full_clean(validate_constraints=False)
-    request.save()
-    return request
+    callback.full_clean(validate_constraints=False)
+    callback.save()
+    return callback
 
 
 def callback_create(*, phone, window_start, topic, language, message="", now=None):
@@ -257,12 +289,12 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
     if not isinstance(start, datetime.datetime):
         start = parse_window_key(start)
     if start is None or timezone.is_naive(start):
-        raise field_error("window", _("Choose a time for the call."), "window_required")
+        raise error(WINDOW_REQUIRED, field="window")
     phone = normalise_phone(phone)
     if not isinstance(topic, Topic) or not topic.is_active:
-        raise field_error("topic", _("Choose a topic."), "topic_required")
+        raise error(TOPIC_REQUIRED, field="topic")
     if language not in dict(settings.LANGUAGES):
-        raise field_error("language", _("Choose a language."), "language_required")
+        raise error(LANGUAGE_REQUIRED, field="language")
     for _attempt in range(MAX_WRITE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -277,12 +309,14 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
         except IntegrityError:
             # Another request took this place or this phone number first: look again.
             continue
-    raise ValidationError(
-        _("Many people are asking for callbacks right now. Please try again."), code="busy"
-    )
+    raise error(BUSY)
 
 
-def callback_cancel(*, request, now=None):
+def _locked(callback):
+    return CallbackRequest.objects.select_for_update().get(pk=callback.pk)
+
+
+def callback_cancel(*, callback, now=None):
     """The citizen cancels a pending request; its place is free at once.
 
     Once a staff member has taken the request (in progress) it can no longer be
@@ -290,34 +324,24 @@ def callback_cancel(*, request, now=None):
     and a take never interleave: whichever comes second sees the other's result."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _locked(callback)
         if locked.status == Status.IN_PROGRESS:
-            raise ValidationError(
-                _(
-                    "We are already handling this callback request, so it can no longer "
-                    "be cancelled here. If you no longer need the call, call the phone "
-                    "service."
-                ),
-                code="in_progress",
-            )
+            raise error(IN_PROGRESS)
         if locked.status != Status.PENDING:
-            raise ValidationError(
-                _("This callback request is already closed and cannot be cancelled."),
-                code="not_open",
-            )
+            raise error(NOT_OPEN)
         locked.status = Status.CANCELLED
         locked.closed_at = now
         locked.save(update_fields=["status", "closed_at", "updated_at"])
     return locked
 
 
-def callback_take(*, request, user, now=None):
+def callback_take(*, callback, user, now=None):
     """Assign a pending request to ``user``. The row is locked (as in
     ``callback_cancel``), so of two staff taking at once, or a staff member taking while
     the citizen cancels, one wins; the other gets a ValidationError that says why."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _locked(callback)
         if locked.status == Status.PENDING:
             locked.status = Status.IN_PROGRESS
             locked.handled_by = user
@@ -326,18 +350,15 @@ def callback_take(*, request, user, now=None):
             return locked
     if locked.status == Status.IN_PROGRESS:
         if locked.handled_by_id == user.pk:
-            raise ValidationError(_("You have already taken this request."), code="yours")
+            raise error(YOURS)
         holder = locked.handled_by
-        name = (holder.get_full_name() or holder.get_username()) if holder else "?"
-        raise ValidationError(_("%(name)s took this request first.") % {"name": name}, code="taken")
-    raise ValidationError(
-        _("This request is no longer pending (%(status)s).")
-        % {"status": locked.get_status_display()},
-        code="not_pending",
-    )
+        raise error(
+            TAKEN, name=(holder.get_full_name() or holder.get_username()) if holder else "?"
+        )
+    raise error(NOT_PENDING, status=locked.get_status_display())
 
 
-def callback_record_attempt(*, request, user, outcome, note="", retry=False, now=None):
+def callback_record_attempt(*, callback, user, outcome, note="", retry=False, now=None):
     """Record one call attempt by ``user``, who has taken the request.
 
     ``done`` closes the request. ``no_answer`` with ``retry`` keeps it in progress for
@@ -345,36 +366,25 @@ def callback_record_attempt(*, request, user, outcome, note="", retry=False, now
     closes the request as not reached."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = CallbackRequest.objects.select_for_update().get(pk=request.pk)
+        locked = _locked(callback)
         if locked.status != Status.IN_PROGRESS:
-            raise ValidationError(
-                _("Take the request before recording a call."), code="not_in_progress"
-            )
+            raise error(NOT_IN_PROGRESS)
         if locked.handled_by_id != user.pk:
-            raise ValidationError(
-                _("Another staff member is handling this request."), code="not_yours"
-            )
+            raise error(NOT_YOURS)
         if outcome == CallbackAttempt.Outcome.DONE:
             locked.status = Status.DONE
             locked.closed_at = now
         elif outcome == CallbackAttempt.Outcome.NO_ANSWER:
             if retry:
                 if now >= locked.window_end:
-                    raise field_error(
-                        "result",
-                        _(
-                            "The window is over: the request cannot be retried. "
-                            "Close it as not reached."
-                        ),
-                        "window_over",
-                    )
+                    raise error(WINDOW_OVER, field="result")
             else:
                 locked.status = Status.NO_ANSWER
                 locked.closed_at = now
         else:
-            raise field_error("result", _("Choose the result of the call."), "outcome")
+            raise error(OUTCOME_REQUIRED, field="result")
         attempt = CallbackAttempt(
-            request=locked, made_at=now, made_by=user, outcome=outcome, note=note or ""
+            callback=locked, made_at=now, made_by=user, outcome=outcome, note=note or ""
         )
         attempt.full_clean()
         attempt.save()
@@ -404,7 +414,9 @@ def callbacks_summary(day, now=None):
     now = now or timezone.now()
     start, end = hours.day_bounds(day)
     first_call = (
-        CallbackAttempt.objects.filter(request=OuterRef("pk")).order_by("made_at").values("made_at")
+        CallbackAttempt.objects.filter(callback=OuterRef("pk"))
+        .order_by("made_at")
+        .values("made_at")
     )
     rows = (
         CallbackRequest.objects.between(start, end)
@@ -427,7 +439,7 @@ def callbacks_summary(day, now=None):
             summary["done"] += 1
         elif row["status"] == Status.NO_ANSWER:
             summary["no_answer"] += 1
-        elif row["status"] in OPEN_STATUSES:
+        elif row["status"] in CallbackRequest.OPEN_STATUSES:
             summary["open"] += 1
         elif row["status"] == Status.EXPIRED:
             summary["expired"] += 1
@@ -445,6 +457,8 @@ def callbacks_purge(*, before, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         stale = CallbackRequest.objects.filter(window_end__lt=before, anonymised_at__isnull=True)
-        CallbackAttempt.objects.filter(request__in=stale).exclude(note="").update(note="")
+        CallbackAttempt.objects.filter(callback__in=stale).exclude(note="").update(note="")
         stale.open().update(status=Status.EXPIRED, closed_at=now, updated_at=now)
-        return stale.update(phone="", message="", secret="", anonymised_at=now, updated_at=now)
+        return stale.update(
+            phone="", message="", manage_token="", anonymised_at=now, updated_at=now
+        )

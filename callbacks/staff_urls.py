@@ -1,11 +1,13 @@
+"""Phone-service staff's callback queue, at /staff/callbacks/ (not language-prefixed)."""
+
 from django.urls import path
 
-from . import views
+from .views import staff
 
 app_name = "callback_queue"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("summary/", views.summary, name="summary"),
-    path("<int:pk>/", views.staff_detail, name="detail"),
-    path("<int:pk>/take/", views.take, name="take"),
+    path("", staff.queue, name="queue"),
+    path("summary/", staff.summary, name="summary"),
+    path("<int:pk>/", staff.staff_detail, name="detail"),
+    path("<int:pk>/take/", staff.take, name="take"),
 ]

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "callbacks"
 urlpatterns = [
-    path("", views.request_callback, name="request"),
-    path("<str:reference>/<str:secret>/", views.callback_detail, name="detail"),
-    path("<str:reference>/<str:secret>/cancel/", views.callback_cancel, name="cancel"),
+    path("", public.request_callback, name="request"),
+    path("<str:reference>/<str:token>/", public.callback_detail, name="detail"),
+    path("<str:reference>/<str:token>/cancel/", public.callback_cancel, name="cancel"),
 ]

@@ -4,6 +4,7 @@ import appointments.models
 import django.db.models.deletion
 import phonenumber_field.modelfields
 from django.conf import settings
+import offices.references
 from django.db import migrations, models
 
 
@@ -39,7 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(default=appointments.models.new_reference, editable=False, max_length=8, unique=True, verbose_name='reference')),
-                ('manage_token', models.CharField(default=appointments.models.new_manage_token, editable=False, max_length=64, unique=True)),
+                ('manage_token', models.CharField(default=offices.references.new_token, editable=False, max_length=64, unique=True)),
                 ('channel', models.CharField(choices=[('office', 'At the service point'), ('phone', 'By phone')], editable=False, max_length=10, verbose_name='channel')),
                 ('status', models.CharField(choices=[('booked', 'Booked'), ('arrived', 'Arrived'), ('done', 'Done'), ('no_show', 'No-show'), ('cancelled', 'Cancelled')], default='booked', max_length=10, verbose_name='status')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),

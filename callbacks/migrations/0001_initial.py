@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import phonenumber_field.modelfields
 from django.conf import settings
+import offices.references
 from django.db import migrations, models
 
 
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(default=callbacks.models.new_reference, max_length=8, unique=True, verbose_name='reference')),
-                ('secret', models.CharField(default=callbacks.models.new_secret, editable=False, max_length=64, verbose_name='secret')),
+                ('secret', models.CharField(default=offices.references.new_token, editable=False, max_length=64, verbose_name='secret')),
                 ('phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None, verbose_name='phone number')),
                 ('window_start', models.DateTimeField(db_index=True, verbose_name='window starts')),
                 ('window_end', models.DateTimeField(db_index=True, help_text='The end of the window: call by this time.', verbose_name='due')),

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from callbacks import rules
-from callbacks.models import CallbackRequest, Status
+from callbacks.models import CallbackRequest
 from tests.factories import helsinki
+
+Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +88,7 @@ def test_two_staff_taking_one_request_at_once__one_wins(
     callback = make_callback(WINDOW)
     staff = [phone_staff, other_phone_staff] * 3
 
-    results, errors = race(6, lambda i: rules.callback_take(request=callback, user=staff[i]))
+    results, errors = race(6, lambda i: rules.callback_take(callback=callback, user=staff[i]))
 
     assert len(results) == 1
     assert len(errors) == 5
@@ -103,8 +105,8 @@ def test_citizen_cancelling_while_staff_takes__one_wins_and_the_row_stays_consis
 
         def cancel_or_take(i, callback=callback):
             if i == 0:
-                return rules.callback_cancel(request=callback)
-            return rules.callback_take(request=callback, user=phone_staff)
+                return rules.callback_cancel(callback=callback)
+            return rules.callback_take(callback=callback, user=phone_staff)
 
         results, errors = race(2, cancel_or_take)
 
@@ -118,4 +120,4 @@ def test_citizen_cancelling_while_staff_takes__one_wins_and_the_row_stays_consis
             assert callback.status == Status.IN_PROGRESS
             assert callback.handled_by == phone_staff
             assert errors[0].code == "in_progress"
-            rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")
+            rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="done")

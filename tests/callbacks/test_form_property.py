@@ -141,7 +141,9 @@ def test_public_form__arbitrary_input__never_500_never_a_broken_request(
         new = CallbackRequest.objects.exclude(pk__in=before)
         if response.status_code == 302:
             (callback,) = new
-            assert response.url == f"{prefix}/callbacks/{callback.reference}/{callback.secret}/"
+            assert (
+                response.url == f"{prefix}/callbacks/{callback.reference}/{callback.manage_token}/"
+            )
             assert_request_keeps_the_rules(callback, now)
         else:
             assert not new.exists()

@@ -184,7 +184,7 @@ def test_offered_windows__cancelled_request__frees_its_place(
     pin_clock(helsinki(2026, 12, 4, 14, 0))
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
     assert "15:00" not in offered()[datetime.date(2026, 12, 4)]
-    rules.callback_cancel(request=callback)
+    rules.callback_cancel(callback=callback)
     assert "15:00" in offered()[datetime.date(2026, 12, 4)]
 
 

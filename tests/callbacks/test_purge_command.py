@@ -3,8 +3,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from callbacks.models import CallbackRequest, Status
+from callbacks.models import CallbackRequest
 from tests.factories import helsinki
+
+Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db
 

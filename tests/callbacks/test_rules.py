@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from callbacks import rules
-from callbacks.models import CallbackAttempt, CallbackRequest, Status
+from callbacks.models import CallbackAttempt, CallbackRequest
 from tests.factories import TopicFactory, helsinki
+
+Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def test_callback_create__offered_window__stores_e164_phone_and_due_time(friday,
     assert callback.status == Status.PENDING
     assert callback.place == 1
     assert len(callback.reference) == 8
-    assert len(callback.secret) >= 32
+    assert len(callback.manage_token) >= 32
 
 
 @pytest.mark.parametrize(
@@ -109,9 +111,10 @@ def test_callback_create__second_open_request_for_a_number__names_the_first_and_
     friday, make_callback
 ):
     first = make_callback(helsinki(2026, 12, 4, 15, 0), phone="040 123 4567")
-    with translation.override("en"), pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         make_callback(helsinki(2026, 12, 7, 10, 0), phone="+358401234567")
-    (message,) = error.value.message_dict["phone"]
+    with translation.override("en"):  # written in the reader's language when shown
+        (message,) = error.value.message_dict["phone"]
     assert "on Fri 4 Dec 2026 between 15:00 and 15:30" in message
     assert first.reference in message
     assert "cancel" in message
@@ -122,7 +125,7 @@ def test_callback_create__after_the_first_is_closed__the_number_may_ask_again(
     friday, make_callback
 ):
     first = make_callback(helsinki(2026, 12, 4, 15, 0), phone="0401234567")
-    rules.callback_cancel(request=first)
+    rules.callback_cancel(callback=first)
     second = make_callback(helsinki(2026, 12, 4, 15, 0), phone="0401234567")
     assert second.status == Status.PENDING
 
@@ -181,22 +184,22 @@ def test_database__two_live_requests_on_one_place__violate_the_constraint(
 
 def test_callback_cancel__closed_request__cannot_be_cancelled(friday, make_callback):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    rules.callback_cancel(request=callback)
+    rules.callback_cancel(callback=callback)
     with pytest.raises(ValidationError):
-        rules.callback_cancel(request=callback)
+        rules.callback_cancel(callback=callback)
 
 
 def test_callback_cancel__taken_by_staff__refused_and_staff_can_still_record(
     friday, make_callback, phone_staff
 ):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    rules.callback_take(request=callback, user=phone_staff)
+    rules.callback_take(callback=callback, user=phone_staff)
     with pytest.raises(ValidationError) as error:
-        rules.callback_cancel(request=callback)
+        rules.callback_cancel(callback=callback)
     assert error.value.code == "in_progress"
     callback.refresh_from_db()
     assert callback.status == Status.IN_PROGRESS
-    done = rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")
+    done = rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="done")
     assert done.status == Status.DONE
 
 
@@ -222,33 +225,33 @@ def test_callback_take__second_staff_member__is_told_who_took_it(
     friday, make_callback, phone_staff, other_phone_staff
 ):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    taken = rules.callback_take(request=callback, user=other_phone_staff)
+    taken = rules.callback_take(callback=callback, user=other_phone_staff)
     assert taken.status == Status.IN_PROGRESS
     assert taken.handled_by == other_phone_staff
     assert taken.taken_at == FRIDAY_14
     with pytest.raises(ValidationError) as error:
-        rules.callback_take(request=callback, user=phone_staff)
+        rules.callback_take(callback=callback, user=phone_staff)
     assert error.value.code == "taken"
     assert "Outi Toinen" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
-        rules.callback_take(request=callback, user=other_phone_staff)
+        rules.callback_take(callback=callback, user=other_phone_staff)
     assert error.value.code == "yours"
 
 
 def test_callback_take__cancelled_request__is_not_pending(friday, make_callback, phone_staff):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    rules.callback_cancel(request=callback)
+    rules.callback_cancel(callback=callback)
     with pytest.raises(ValidationError) as error:
-        rules.callback_take(request=callback, user=phone_staff)
+        rules.callback_take(callback=callback, user=phone_staff)
     assert error.value.code == "not_pending"
 
 
 def test_callback_record_attempt__done__closes_the_request(friday, make_callback, phone_staff):
     callback = rules.callback_take(
-        request=make_callback(helsinki(2026, 12, 4, 14, 30)), user=phone_staff
+        callback=make_callback(helsinki(2026, 12, 4, 14, 30)), user=phone_staff
     )
     result = rules.callback_record_attempt(
-        request=callback, user=phone_staff, outcome="done", note="Neuvottu OmaKelaan"
+        callback=callback, user=phone_staff, outcome="done", note="Neuvottu OmaKelaan"
     )
     assert result.status == Status.DONE
     assert result.closed_at == FRIDAY_14
@@ -265,15 +268,15 @@ def test_callback_record_attempt__no_answer_with_retry_in_window__stays_in_progr
 ):
     pin_clock(FRIDAY_14)
     callback = rules.callback_take(
-        request=make_callback(helsinki(2026, 12, 4, 14, 30)), user=phone_staff
+        callback=make_callback(helsinki(2026, 12, 4, 14, 30)), user=phone_staff
     )
     pin_clock(helsinki(2026, 12, 4, 14, 35))
     result = rules.callback_record_attempt(
-        request=callback, user=phone_staff, outcome="no_answer", retry=True
+        callback=callback, user=phone_staff, outcome="no_answer", retry=True
     )
     assert result.status == Status.IN_PROGRESS
     pin_clock(helsinki(2026, 12, 4, 14, 50))
-    result = rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")
+    result = rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="done")
     assert result.status == Status.DONE
     assert list(result.attempts.values_list("outcome", flat=True)) == ["no_answer", "done"]
 
@@ -283,16 +286,16 @@ def test_callback_record_attempt__retry_after_the_window__is_refused_and_close_w
 ):
     pin_clock(FRIDAY_14)
     callback = rules.callback_take(
-        request=make_callback(helsinki(2026, 12, 4, 14, 30)), user=phone_staff
+        callback=make_callback(helsinki(2026, 12, 4, 14, 30)), user=phone_staff
     )
     pin_clock(helsinki(2026, 12, 4, 15, 0))
     with pytest.raises(ValidationError) as error:
         rules.callback_record_attempt(
-            request=callback, user=phone_staff, outcome="no_answer", retry=True
+            callback=callback, user=phone_staff, outcome="no_answer", retry=True
         )
     assert "result" in error.value.error_dict
     assert not CallbackAttempt.objects.exists()
-    result = rules.callback_record_attempt(request=callback, user=phone_staff, outcome="no_answer")
+    result = rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="no_answer")
     assert result.status == Status.NO_ANSWER
 
 
@@ -301,11 +304,11 @@ def test_callback_record_attempt__not_taken_or_taken_by_another__is_refused(
 ):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
     with pytest.raises(ValidationError) as error:
-        rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")
+        rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="done")
     assert error.value.code == "not_in_progress"
-    rules.callback_take(request=callback, user=other_phone_staff)
+    rules.callback_take(callback=callback, user=other_phone_staff)
     with pytest.raises(ValidationError) as error:
-        rules.callback_record_attempt(request=callback, user=phone_staff, outcome="done")
+        rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="done")
     assert error.value.code == "not_yours"
 
 
@@ -319,14 +322,14 @@ def test_callbacks_summary__counts_in_time_late_no_answer_and_cancelled(
     missed = make_callback(helsinki(2026, 12, 4, 11, 0))
     cancelled = make_callback(helsinki(2026, 12, 4, 12, 0))
     make_callback(helsinki(2026, 12, 7, 12, 0))  # another day
-    rules.callback_cancel(request=cancelled)
+    rules.callback_cancel(callback=cancelled)
     for callback in (in_time, late, unanswered):
-        rules.callback_take(request=callback, user=phone_staff)
+        rules.callback_take(callback=callback, user=phone_staff)
     pin_clock(helsinki(2026, 12, 4, 10, 20))
-    rules.callback_record_attempt(request=in_time, user=phone_staff, outcome="done")
-    rules.callback_record_attempt(request=unanswered, user=phone_staff, outcome="no_answer")
+    rules.callback_record_attempt(callback=in_time, user=phone_staff, outcome="done")
+    rules.callback_record_attempt(callback=unanswered, user=phone_staff, outcome="no_answer")
     pin_clock(helsinki(2026, 12, 4, 10, 45))
-    rules.callback_record_attempt(request=late, user=phone_staff, outcome="done")
+    rules.callback_record_attempt(callback=late, user=phone_staff, outcome="done")
     pin_clock(helsinki(2026, 12, 4, 17, 0))
 
     assert rules.callbacks_summary(datetime.date(2026, 12, 4)) == {
@@ -347,8 +350,8 @@ def test_callbacks_purge__old_requests__anonymised_statistics_kept_idempotent(
 ):
     pin_clock(helsinki(2026, 9, 1, 9, 0))
     old = make_callback(helsinki(2026, 9, 1, 10, 0), message="Henkilökohtaista", phone="0401111111")
-    rules.callback_take(request=old, user=phone_staff)
-    rules.callback_record_attempt(request=old, user=phone_staff, outcome="done", note="Soitettu")
+    rules.callback_take(callback=old, user=phone_staff)
+    rules.callback_record_attempt(callback=old, user=phone_staff, outcome="done", note="Soitettu")
     stale_open = make_callback(helsinki(2026, 9, 1, 11, 0), phone="0402222222")
     pin_clock(FRIDAY_14)
     recent = make_callback(helsinki(2026, 12, 4, 15, 0), message="Tuore", phone="0403333333")
@@ -358,7 +361,7 @@ def test_callbacks_purge__old_requests__anonymised_statistics_kept_idempotent(
     old.refresh_from_db()
     stale_open.refresh_from_db()
     recent.refresh_from_db()
-    assert (str(old.phone), old.message, old.secret) == ("", "", "")
+    assert (str(old.phone), old.message, old.manage_token) == ("", "", "")
     assert old.anonymised_at == FRIDAY_14
     assert (old.status, old.topic_id, old.window_start) == (
         Status.DONE,

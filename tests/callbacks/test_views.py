@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from callbacks import rules
-from callbacks.models import CallbackRequest, Status
+from callbacks.models import CallbackRequest
 from tests.factories import UserFactory, helsinki
+
+Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +54,11 @@ def test_request_form__valid_post__redirects_to_private_confirmation_page(client
     response = client.post("/en/callbacks/", form_data(topic, language="en"))
     callback = CallbackRequest.objects.get()
     assert response.status_code == 302
-    assert response.url == f"/en/callbacks/{callback.reference}/{callback.secret}/"
+    assert response.url == f"/en/callbacks/{callback.reference}/{callback.manage_token}/"
     page = client.get(response.url).content.decode()
     assert callback.reference in page
     assert "We will call you on Fri 4 Dec 2026 between 14:30 and 15:00." in page
-    assert f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/" in page
+    assert f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/" in page
 
 
 @pytest.mark.parametrize(
@@ -70,34 +72,37 @@ def test_confirmation_page__finnish_and_swedish__localised_sentence(
     client, friday, make_callback, prefix, sentence
 ):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    page = client.get(f"{prefix}/callbacks/{callback.reference}/{callback.secret}/")
+    page = client.get(f"{prefix}/callbacks/{callback.reference}/{callback.manage_token}/")
     assert sentence in page.content.decode()
 
 
 def test_confirmation_page__wrong_secret__is_404(client, friday, make_callback):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    assert client.get(f"/callbacks/{callback.reference}/x{callback.secret[1:]}/").status_code == 404
+    assert (
+        client.get(f"/callbacks/{callback.reference}/x{callback.manage_token[1:]}/").status_code
+        == 404
+    )
     assert client.get(f"/callbacks/{callback.reference}/").status_code == 404
 
 
 def test_cancel__post_with_private_link__cancels_and_frees_the_place(client, friday, make_callback):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    response = client.post(f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    response = client.post(f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/")
     assert response.status_code == 302
     callback.refresh_from_db()
     assert callback.status == Status.CANCELLED
     page = client.get(response.url).content.decode()
     assert "Your callback request has been cancelled." in page
     assert "Cancelled" in page
-    again = client.post(f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    again = client.post(f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/")
     assert "already closed" in client.get(again.url).content.decode()
 
 
 def test_cancel__get__redirects_to_the_page_with_the_form(client, friday, make_callback):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    response = client.get(f"/sv/callbacks/{callback.reference}/{callback.secret}/cancel/")
+    response = client.get(f"/sv/callbacks/{callback.reference}/{callback.manage_token}/cancel/")
     assert response.status_code == 302
-    assert response.url == f"/sv/callbacks/{callback.reference}/{callback.secret}/"
+    assert response.url == f"/sv/callbacks/{callback.reference}/{callback.manage_token}/"
     callback.refresh_from_db()
     assert callback.status == Status.PENDING
     assert client.get(f"/callbacks/{callback.reference}/wrong/cancel/").status_code == 404
@@ -107,13 +112,15 @@ def test_cancel__taken_by_staff__refused_with_the_phone_service_number(
     client, friday, make_callback, phone_staff
 ):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    rules.callback_take(request=callback, user=phone_staff)
-    page = client.get(f"/en/callbacks/{callback.reference}/{callback.secret}/").content.decode()
+    rules.callback_take(callback=callback, user=phone_staff)
+    page = client.get(
+        f"/en/callbacks/{callback.reference}/{callback.manage_token}/"
+    ).content.decode()
     assert "/cancel/" not in page
     assert "already handling your request" in page
     assert "call the phone service at 020 692 210" in page
     response = client.post(
-        f"/en/callbacks/{callback.reference}/{callback.secret}/cancel/", follow=True
+        f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/", follow=True
     )
     assert "We are already handling this callback request" in response.content.decode()
     callback.refresh_from_db()
@@ -213,8 +220,8 @@ def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
     overdue = make_callback(helsinki(2026, 12, 4, 10, 0))
     make_callback(helsinki(2026, 12, 7, 9, 0))
     done = make_callback(helsinki(2026, 12, 4, 9, 30))
-    rules.callback_take(request=done, user=phone_staff)
-    rules.callback_record_attempt(request=done, user=phone_staff, outcome="done")
+    rules.callback_take(callback=done, user=phone_staff)
+    rules.callback_record_attempt(callback=done, user=phone_staff, outcome="done")
     pin_clock(helsinki(2026, 12, 4, 10, 45))
     client.force_login(phone_staff)
     # session, user, 2 permission checks, counts, requests, phone service, periods,
@@ -292,7 +299,7 @@ def test_take__two_staff__second_gets_a_message(
     client, friday, make_callback, phone_staff, other_phone_staff
 ):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    rules.callback_take(request=callback, user=other_phone_staff)
+    rules.callback_take(callback=callback, user=other_phone_staff)
     client.force_login(phone_staff)
     response = client.post(f"/staff/callbacks/{callback.pk}/take/", follow=True)
     assert "Outi Toinen ehti ottaa tämän pyynnön ensin." in response.content.decode()

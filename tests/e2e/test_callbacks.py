@@ -4,10 +4,12 @@ one and records the call; axe-core on the public pages."""
 import pytest
 
 from callbacks import rules
-from callbacks.models import CallbackRequest, Status
+from callbacks.models import CallbackRequest
 from offices.models import Topic
 from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible
 from tests.factories import helsinki
+
+Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

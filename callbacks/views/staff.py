@@ -1,79 +1,23 @@
+"""Phone-service staff's callback queue at /staff/callbacks/: the open requests by due
+time, taking one, recording calls, and the daily summary. Writes go through the rules
+(``callbacks.rules``), inputs through forms."""
+
 import datetime
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from offices import hours
-from offices.models import Office
 
-from . import rules
-from .forms import AttemptForm, CallbackForm
-from .models import CallbackRequest, Status
-
-# --- Citizens ----------------------------------------------------------------------
-
-
-@never_cache
-def request_callback(request):
-    if request.method == "POST":
-        form = CallbackForm(request.POST)
-        if form.is_valid():
-            callback = form.save()
-            return redirect(callback)
-    else:
-        form = CallbackForm(initial={"language": (request.LANGUAGE_CODE or "fi")[:2]})
-    return render(request, "callbacks/request_form.html", {"form": form})
-
-
-def _own_callback(reference, secret):
-    """The request whose private link this is; 404 for anything else."""
-    callback = CallbackRequest.objects.filter(reference=reference).first()
-    if (
-        callback is None
-        or not callback.secret
-        or not secrets.compare_digest(callback.secret.encode(), secret.encode())
-    ):
-        raise Http404
-    return callback
-
-
-@never_cache
-def callback_detail(request, reference, secret):
-    callback = _own_callback(reference, secret)
-    context = {
-        "callback": callback,
-        "phone_service": Office.objects.phone_service()
-        if callback.status == Status.IN_PROGRESS
-        else None,
-    }
-    return render(request, "callbacks/request_detail.html", context)
-
-
-@never_cache
-def callback_cancel(request, reference, secret):
-    callback = _own_callback(reference, secret)
-    if request.method != "POST":
-        # An old bookmark or a reload: the form that cancels is on the request's page.
-        return redirect(callback)
-    try:
-        rules.callback_cancel(request=callback)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your callback request has been cancelled."))
-    return redirect(callback)
-
-
-# --- Phone-service staff -------------------------------------------------------------
+from .. import rules
+from ..forms import AttemptForm, SummaryDayForm
+from ..models import CallbackRequest
 
 staff_view = permission_required("callbacks.view_callbackrequest", raise_exception=True)
 staff_action = permission_required("callbacks.change_callbackrequest", raise_exception=True)
@@ -117,7 +61,7 @@ def take(request, pk):
     if request.method != "POST":
         return redirect("callback_queue:detail", pk=callback.pk)
     try:
-        rules.callback_take(request=callback, user=request.user)
+        rules.callback_take(callback=callback, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("callback_queue:queue")
@@ -136,16 +80,16 @@ def staff_detail(request, pk):
     may_change = request.user.has_perm("callbacks.change_callbackrequest")
     can_record = (
         may_change
-        and callback.status == Status.IN_PROGRESS
+        and callback.status == CallbackRequest.Status.IN_PROGRESS
         and callback.handled_by_id == request.user.pk
     )
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
         form = AttemptForm(request.POST, callback=callback, user=request.user)
-        if form.is_valid():
+        if form.is_valid() and (recorded := form.save()) is not None:
             messages.success(request, _("The call was recorded."))
-            if form.callback.is_open:
+            if recorded.is_open:
                 return redirect("callback_queue:detail", pk=callback.pk)
             return redirect("callback_queue:queue")
     else:
@@ -166,13 +110,14 @@ def summary(request):
     today = hours.localdate()
     day = today
     if "date" in request.GET:
-        day = hours.parse_date(request.GET["date"])
-        if day is None:
+        form = SummaryDayForm(request.GET)
+        if form.is_valid():
+            day = form.cleaned_data["date"]
+        else:
             messages.warning(
                 request,
                 _("That is not a date we can show (use YYYY-MM-DD). Showing today instead."),
             )
-            day = today
     context = {
         "day": day,
         "summary": rules.callbacks_summary(day),

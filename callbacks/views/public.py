@@ -1,0 +1,73 @@
+"""The citizen's side of callbacks: the request form, the private page of a request and
+its cancellation. The private link (reference and a random token) is the secret."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from offices.models import Office
+
+from .. import rules
+from ..forms import CallbackForm
+from ..models import CallbackRequest
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_callback(request):
+    if request.method == "POST":
+        form = CallbackForm(request.POST)
+        if form.is_valid() and (callback := form.save()) is not None:
+            return redirect(callback)
+    else:
+        form = CallbackForm(initial={"language": (request.LANGUAGE_CODE or "fi")[:2]})
+    return render(request, "callbacks/request_form.html", {"form": form})
+
+
+def _own_callback(reference, token):
+    """The request whose private link this is; 404 for anything else."""
+    callback = CallbackRequest.objects.filter(reference=reference).first()
+    if (
+        callback is None
+        or not callback.manage_token
+        or not secrets.compare_digest(callback.manage_token.encode(), token.encode())
+    ):
+        raise Http404
+    return callback
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def callback_detail(request, reference, token):
+    callback = _own_callback(reference, token)
+    context = {
+        "callback": callback,
+        "phone_service": (
+            Office.objects.phone_service()
+            if callback.status == CallbackRequest.Status.IN_PROGRESS
+            else None
+        ),
+    }
+    return render(request, "callbacks/request_detail.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def callback_cancel(request, reference, token):
+    callback = _own_callback(reference, token)
+    if request.method != "POST":
+        # An old bookmark or a reload: the form that cancels is on the request's page.
+        return redirect(callback)
+    try:
+        rules.callback_cancel(callback=callback)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your callback request has been cancelled."))
+    return redirect(callback)
