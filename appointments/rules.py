@@ -24,7 +24,6 @@ committed, whoever made it: the citizen on the web or staff in the admin.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -168,13 +167,6 @@ def _email_on_commit(send, appointment):
         transaction.on_commit(lambda: send(appointment))
 
 
-def _phone(value):
-    try:
-        return parse_phone(value)
-    except ValidationError as phone_error:
-        raise ValidationError({"phone": phone_error}) from None
-
-
 def appointment_book(
     *,
     slot,
@@ -192,7 +184,7 @@ def appointment_book(
     for whom the booking window applies. A ``submission_token`` that has already booked
     (a second click on the same page) raises ``already_booked``."""
     now = timezone.now()
-    phone = _phone(phone)
+    phone = parse_phone(phone, field="phone")
     try:
         with transaction.atomic():
             slot = Slot.objects.select_related("office").get(pk=slot.pk)
@@ -316,7 +308,7 @@ def appointment_update(*, appointment, by, slot=None, status=None, **fields):
     if unknown:
         raise TypeError(f"Not plain fields: {sorted(unknown)}")
     if "phone" in fields:
-        fields["phone"] = _phone(fields["phone"])
+        fields["phone"] = parse_phone(fields["phone"], field="phone")
     with transaction.atomic():
         current = _locked(appointment)
         if slot is not None and slot.pk != current.slot_id:

@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
@@ -219,14 +218,6 @@ def _check_window(start, now):
 # --- Writing requests -----------------------------------------------------------
 
 
-def normalise_phone(phone):
-    """A valid ``PhoneNumber`` (``offices.phone.parse_phone``) or a field error."""
-    try:
-        return parse_phone(phone)
-    except ValidationError as phone_error:
-        raise ValidationError({"phone": phone_error}) from None
-
-
 def _start_of_today(now):
     return hours.day_bounds(hours.localdate(now))[0]
 
@@ -290,7 +281,7 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
         start = parse_window_key(start)
     if start is None or timezone.is_naive(start):
         raise error(WINDOW_REQUIRED, field="window")
-    phone = normalise_phone(phone)
+    phone = parse_phone(phone, field="phone")
     if not isinstance(topic, Topic) or not topic.is_active:
         raise error(TOPIC_REQUIRED, field="topic")
     if language not in dict(settings.LANGUAGES):

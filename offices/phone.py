@@ -33,13 +33,19 @@ def validate_no_letters(value):
         raise _error(PHONE_LETTERS)
 
 
-def parse_phone(value):
+def parse_phone(value, *, field=None):
     """A valid ``PhoneNumber`` from user input (Finnish formats accepted), or a
-    ValidationError with the code ``phone_letters`` or ``invalid``."""
-    validate_no_letters(value)
-    number = to_python(value, region="FI") if value else None
-    if number is None or not number.is_valid():
-        raise _error(PHONE_INVALID)
+    ValidationError with the code ``phone_letters`` or ``invalid`` (as ``field``'s
+    error when given: the rules name the model field)."""
+    try:
+        validate_no_letters(value)
+        number = to_python(value, region="FI") if value else None
+        if number is None or not number.is_valid():
+            raise _error(PHONE_INVALID)
+    except ValidationError as error:
+        if field is None:
+            raise
+        raise ValidationError({field: error}) from None
     return number
 
 

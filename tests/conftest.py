@@ -5,7 +5,10 @@ import time_machine
 from django.core.cache import cache
 
 from offices.demo import seed_offices
-from tests.factories import UserFactory
+from tests.factories import UserFactory, helsinki
+
+# DOMAIN.md's first worked example: callbacks today 14:30-15:30 and on Monday.
+FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +55,12 @@ def pin_clock():
     yield pin
     for traveller in reversed(travellers):
         traveller.stop()
+
+
+@pytest.fixture
+def friday(offices, pin_clock):
+    """The clock pinned at Friday 4 December 2026 14:00 in Helsinki, offices seeded."""
+    return pin_clock(FRIDAY_14)
 
 
 @pytest.fixture

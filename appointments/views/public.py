@@ -170,7 +170,6 @@ def days(request):
     free_days = _free_days(_bookable(choice.office))
     context = {
         "choice": choice,
-        "days": free_days,
         "picker": day_picker(
             free_days,
             carried=choice.params("office", "topic"),
@@ -381,8 +380,7 @@ def move(request, token):
             messages.error(request, _("There are no free times left on that day."))
         else:
             messages.error(request, " ".join(form.errors["day"]))
-    context["days"] = _free_days(free_slots)
-    context["picker"] = day_picker(context["days"])
+    context["picker"] = day_picker(_free_days(free_slots))
     context["horizon_weeks"] = settings.APPOINTMENT_HORIZON_WEEKS
     return render(request, "appointments/public/move_days.html", context)
 

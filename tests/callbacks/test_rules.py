@@ -9,18 +9,12 @@ from django.utils import translation
 
 from callbacks import rules
 from callbacks.models import CallbackAttempt, CallbackRequest
+from tests.conftest import FRIDAY_14
 from tests.factories import TopicFactory, helsinki
 
 Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
-
-
-@pytest.fixture
-def friday(offices, pin_clock):
-    return pin_clock(FRIDAY_14)
 
 
 def test_callback_create__offered_window__stores_e164_phone_and_due_time(friday, topic):
@@ -201,13 +195,6 @@ def test_callback_cancel__taken_by_staff__refused_and_staff_can_still_record(
     assert callback.status == Status.IN_PROGRESS
     done = rules.callback_record_attempt(callback=callback, user=phone_staff, outcome="done")
     assert done.status == Status.DONE
-
-
-@pytest.mark.parametrize("phone", ["+3584OOOOOOO", "040 123 456A", "O40 123 4567", "+358 40 ÄÖ"])
-def test_normalise_phone__letters__refused_before_parsing(phone):
-    with pytest.raises(ValidationError) as error:
-        rules.normalise_phone(phone)
-    assert error.value.error_dict["phone"][0].code == "phone_letters"
 
 
 @pytest.mark.parametrize(

@@ -8,18 +8,12 @@ from django.urls import reverse
 
 from callbacks import rules
 from callbacks.models import CallbackRequest
+from tests.conftest import FRIDAY_14
 from tests.factories import UserFactory, helsinki
 
 Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db
-
-FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
-
-
-@pytest.fixture
-def friday(offices, pin_clock):
-    return pin_clock(FRIDAY_14)
 
 
 def form_data(topic, **overrides):

@@ -13,13 +13,7 @@ Status = CallbackRequest.Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
 HEADINGS = {"fi": "Jätä soittopyyntö", "sv": "Lämna en kontaktbegäran", "en": "Request a callback"}
-
-
-@pytest.fixture
-def friday(offices, pin_clock):
-    return pin_clock(FRIDAY_14)
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])

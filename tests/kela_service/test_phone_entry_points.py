@@ -14,7 +14,6 @@ from callbacks import rules as callback_rules
 from callbacks.models import CallbackRequest
 from offices.phone import PHONE_LETTERS
 from tests.appointments import public_helpers
-from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db
 
@@ -98,12 +97,6 @@ def test_appointment_book_rule__letters_in_phone__refused(wednesday, phone):
 
     assert error.value.error_dict["phone"][0].code == PHONE_LETTERS
     assert not Appointment.objects.exists()
-
-
-@pytest.fixture
-def friday(offices, pin_clock):
-    pin_clock(helsinki(2026, 12, 4, 14, 0))
-    return offices
 
 
 def _callback_data(phone):

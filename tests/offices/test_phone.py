@@ -1,0 +1,44 @@
+"""offices.phone: the one home of the phone-number rule."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from offices.phone import PHONE_INVALID, PHONE_LETTERS, FinnishPhoneNumberField, parse_phone
+
+
+@pytest.mark.parametrize("phone", ["+3584OOOOOOO", "040 123 456A", "O40 123 4567", "+358 40 ÄÖ"])
+def test_parse_phone__letters__refused_before_parsing(phone):
+    with pytest.raises(ValidationError) as error:
+        parse_phone(phone)
+    assert error.value.code == PHONE_LETTERS
+
+
+@pytest.mark.parametrize("phone", ["", "123", "040 123", "+1 202 555 0", "0401234567890123"])
+def test_parse_phone__not_a_valid_number__refused(phone):
+    with pytest.raises(ValidationError) as error:
+        parse_phone(phone)
+    assert error.value.code == PHONE_INVALID
+
+
+@pytest.mark.parametrize(
+    ("phone", "e164"),
+    [
+        ("040 123 4567", "+358401234567"),
+        ("+358 50 765 4321", "+358507654321"),
+        ("09 1234567", "+35891234567"),
+    ],
+)
+def test_parse_phone__finnish_formats__e164(phone, e164):
+    assert str(parse_phone(phone)) == e164
+
+
+def test_parse_phone__with_a_field__the_error_is_that_fields():
+    with pytest.raises(ValidationError) as error:
+        parse_phone("040 ABC 4567", field="phone")
+    assert error.value.error_dict["phone"][0].code == PHONE_LETTERS
+
+
+def test_form_field__letters__refused_with_the_same_code():
+    with pytest.raises(ValidationError) as error:
+        FinnishPhoneNumberField().clean("040 ABC 4567")
+    assert error.value.code == PHONE_LETTERS
