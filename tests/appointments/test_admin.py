@@ -163,7 +163,7 @@ def test_appointment_add__with_an_email__emails_the_citizen_once(
     assert response.status_code == 302
     (message,) = mail.outbox
     assert message.to == ["matti@example.com"]
-    assert message.subject == "Din tid hos FPA 7.12.2026 är bokad"
+    assert message.subject == "Din tid hos FPA må 7.12.2026 är bokad"
     assert Appointment.objects.get().manage_token in message.body
 
 
@@ -256,7 +256,7 @@ def test_appointment_cancel_action__emails_each_citizen_a_cancellation(
 
     (message,) = mail.outbox
     assert message.to == ["maija@example.com"]
-    assert message.subject == "Kelan ajanvarauksesi 7.12.2026 on peruttu"
+    assert message.subject == "Kelan ajanvarauksesi ma 7.12.2026 on peruttu"
 
 
 def test_appointment_change__new_slot__emails_the_new_time(
@@ -280,7 +280,7 @@ def test_appointment_change__new_slot__emails_the_new_time(
         )
 
     (message,) = mail.outbox
-    assert message.subject == "Kelan ajanvarauksesi on siirretty päivälle 8.12.2026"
+    assert message.subject == "Kelan ajanvarauksesi on siirretty päivälle ti 8.12.2026"
 
 
 def test_slot_autocomplete__from_the_appointment_form__offers_free_future_slots_only(

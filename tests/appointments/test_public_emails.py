@@ -53,7 +53,7 @@ def test_booking_with_email__sends_a_confirmation_in_the_chosen_language_with_ic
 
     (message,) = mail.outbox
     assert message.to == ["maija@example.com"]
-    assert message.subject == "Din tid hos FPA 7.12.2026 är bokad"
+    assert message.subject == "Din tid hos FPA må 7.12.2026 är bokad"
     assert appointment.reference in message.body
     manage_url = f"{settings.SITE_URL}/sv/appointments/manage/{appointment.manage_token}/"
     assert manage_url in message.body
@@ -86,7 +86,7 @@ def test_phone_appointment__ics_location_says_we_call_the_given_number(
     _calendar, event = calendar_of(message)
     assert str(event["LOCATION"]) == "Kelan puhelinpalvelu, soitamme sinulle numeroon 040 1234567"
     assert "040 1234567" in message.body
-    assert message.subject == "Kelan ajanvarauksesi 7.12.2026 on vahvistettu"
+    assert message.subject == "Kelan ajanvarauksesi ma 7.12.2026 on vahvistettu"
 
 
 def test_email_failure__does_not_undo_or_break_the_booking(
@@ -146,7 +146,7 @@ def test_cancel_on_the_web__sends_a_cancelling_ics(
         client.post(f"/appointments/manage/{appointment.manage_token}/cancel/")
 
     (message,) = mail.outbox  # exactly one
-    assert message.subject == "Kelan ajanvarauksesi 7.12.2026 on peruttu"
+    assert message.subject == "Kelan ajanvarauksesi ma 7.12.2026 on peruttu"
     calendar, event = calendar_of(message)
     assert calendar["METHOD"] == "CANCEL"
     assert event["STATUS"] == "CANCELLED"
@@ -161,7 +161,7 @@ def test_move_on_the_web__sends_the_new_time(client, slots, django_capture_on_co
         client.post(f"/appointments/manage/{appointment.manage_token}/move/", {"slot": new_slot.pk})
 
     (message,) = mail.outbox  # exactly one
-    assert message.subject == "Kelan ajanvarauksesi on siirretty päivälle 8.12.2026"
+    assert message.subject == "Kelan ajanvarauksesi on siirretty päivälle ti 8.12.2026"
     _calendar, event = calendar_of(message)
     assert event.decoded("DTSTART") == new_slot.starts_at
     assert str(event["UID"]) == f"{appointment.reference}@kela-service"
