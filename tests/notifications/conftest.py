@@ -1,10 +1,12 @@
-"""Fixtures for the outbox tests: an object to notify about, the SMS backends."""
+"""Fixtures for the outbox tests: an object to notify about, the SMS backends, a fake
+GatewayAPI server."""
 
 import pytest
 
 from notifications import sms
 from notifications.outbox import notify
 from tests.factories import UserFactory
+from tests.notifications.fake_gatewayapi import FakeGatewayApi
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +41,19 @@ def queue(subject):
         return notify(obj=obj or subject, event=event, channel=channel, **fields)
 
     return make
+
+
+@pytest.fixture
+def fake_gatewayapi():
+    server = FakeGatewayApi().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def gatewayapi(settings, fake_gatewayapi, live_server):
+    """SMS through the fake GatewayAPI; its receipts come back to the live server."""
+    settings.SMS_URL = fake_gatewayapi.sms_url()
+    settings.SMS_WEBHOOK_SECRET = fake_gatewayapi.webhook_secret
+    settings.SITE_URL = live_server.url
+    return fake_gatewayapi
