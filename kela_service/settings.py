@@ -46,8 +46,10 @@ env = environ.Env(
     NOTIFICATIONS_MAX_ATTEMPTS=(int, 8),
     NOTIFICATIONS_RETRY_SECONDS=(int, 60),
     NOTIFICATIONS_LEASE_SECONDS=(int, 300),
-    # Task queue (django-q2 on the database): processes per `manage.py qcluster`.
+    # Task queue (django-q2 on the database): processes per `manage.py qcluster`, and
+    # minutes between the scheduled runs of the housekeeping jobs (kela_service/jobs.py).
     Q_WORKERS=(int, 2),
+    HOUSEKEEPING_MINUTES=(int, 15),
     # Booking rules (editable without code changes)
     APPOINTMENT_MIN_NOTICE_MINUTES=(int, 120),
     APPOINTMENT_HORIZON_WEEKS=(int, 8),
@@ -230,6 +232,7 @@ Q_CLUSTER = {
     "poll": 0.5,
     "label": _("Task queue"),
 }
+HOUSEKEEPING_MINUTES = env("HOUSEKEEPING_MINUTES")
 
 # Security headers (check --deploy passes with PRODUCTION on).
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
