@@ -219,7 +219,9 @@ def _send_batch(messages, report, *, now=None):
                     )
                 else:
                     if mail_connection is None:
+                        # One SMTP session for the batch's e-mails.
                         mail_connection = mail.get_connection()
+                        mail_connection.open()
                     provider_id = _send_email(message, mail_connection)
             except Exception as error:
                 if not isinstance(error, SendError | OSError | smtplib.SMTPException):
