@@ -12,10 +12,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: the app on SQLite with demo data at http://127.0.0.1:8000
+## run: the app on SQLite with demo data at http://127.0.0.1:8000, and a task worker
+## (notifications, slots, reminders, purge); Ctrl-C stops both
 run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
 ## test: the whole suite (rules, views, admin, concurrency, browser) on SQLite,

@@ -45,7 +45,7 @@ SCHEDULE_PREFIX = "kela: "
 
 
 def deliver_notifications():
-    return deliver_due()
+    return str(deliver_due())
 
 
 def generate_slots():
