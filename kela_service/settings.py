@@ -36,9 +36,9 @@ env = environ.Env(
     DEFAULT_FROM_EMAIL=(str, "Kela <no-reply@kela.example>"),
     # Seconds before an SMTP connection attempt or command gives up (workers send mail).
     EMAIL_TIMEOUT=(int, 20),
-    # SMS: console:// (default), file:///path/to/dir, or GatewayAPI:
-    # gatewayapi://API_TOKEN@gatewayapi.eu?sender=Kela (see notifications/sms.py).
-    SMS_URL=(str, "console://"),
+    # SMS: empty or console:// prints them (like EMAIL_URL), file:///path/to/dir, or
+    # GatewayAPI: gatewayapi://API_TOKEN@gatewayapi.eu?sender=Kela (notifications/sms.py).
+    SMS_URL=(str, ""),
     # The secret that signs GatewayAPI's delivery receipts (its webhook's JWT token).
     SMS_WEBHOOK_SECRET=(str, ""),
     # The outbox: attempts per message, first retry delay (doubling, at most 1 h), and

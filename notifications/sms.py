@@ -3,7 +3,7 @@
 The backend is chosen by the ``SMS_URL`` setting, the way ``EMAIL_URL`` picks the mail
 backend:
 
-- ``console://`` prints each SMS (the default);
+- ``console://`` (or nothing) prints each SMS;
 - ``memory://`` keeps them in ``notifications.sms.memory_outbox`` (unit tests);
 - ``file:///path/to/dir`` writes one JSON file per SMS into that folder (tests, demos);
 - ``gatewayapi://TOKEN@gatewayapi.eu?sender=Kela`` sends through GatewayAPI's REST API
