@@ -194,7 +194,8 @@ def messages_claim(*, limit, now=None):
             attempts=F("attempts") + 1,
             updated_at=now,
         )
-    return list(Message.objects.filter(lease_token=token).order_by("next_attempt_at", "pk"))
+    claimed = Message.objects.filter(pk__in=ids, lease_token=token)  # by primary key
+    return list(claimed.order_by("next_attempt_at", "pk"))
 
 
 def _send_batch(messages, report, *, now=None):
