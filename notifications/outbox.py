@@ -27,6 +27,7 @@ import logging
 import os
 import smtplib
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 
@@ -233,7 +234,7 @@ def _send_batch(messages, report, *, now=None):
                 else:
                     report.failed += 1
                 if isinstance(error, OSError | smtplib.SMTPException) and mail_connection:
-                    mail_connection.close()
+                    _close(mail_connection)  # a broken session: the next e-mail opens anew
                     mail_connection = None
                 continue
             _fault("after-send", message)
@@ -241,11 +242,18 @@ def _send_batch(messages, report, *, now=None):
             report.sent += 1
     finally:
         if mail_connection is not None:
-            mail_connection.close()
+            _close(mail_connection)
+
+
+def _close(mail_connection):
+    try:
+        mail_connection.close()
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Closing the SMTP connection failed", exc_info=True)
 
 
 def _send_email(message, mail_connection):
-    domain = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "kela-service"
+    domain = urllib.parse.urlsplit(settings.SITE_URL).hostname or "kela-service"
     message_id = f"<{message.reference.hex}@{domain}>"
     email = mail.EmailMessage(
         subject=message.subject,

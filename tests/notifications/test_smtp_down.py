@@ -8,7 +8,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from notifications.models import Status
+from notifications.models import Message, Status
 from notifications.outbox import deliver_due
 from tests.factories import helsinki
 
@@ -84,3 +84,48 @@ def test_smtp_down_then_up__retried_with_backoff_and_sent_once(pin_clock, queue,
     assert [part.get_filename() for part in received.walk() if part.get_filename()] == ["kela.ics"]
     assert deliver_due(now=T0 + datetime.timedelta(hours=1)).total == 0
     assert len(smtp.messages) == 1
+
+
+class Picky(Inbox):
+    """Refuses unknown@ for good (550) and defers mail with "later" in it (451)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("unknown@"):
+            return "550 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if b"later" in envelope.content:
+            return "451 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_smtp_refusals__a_deferral_retried_a_bad_address_failed_the_rest_sent(
+    pin_clock, queue, settings
+):
+    pin_clock(T0)
+    inbox = Picky()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+        queue("email", event="a", body="Hei.")
+        deferred = queue("email", event="b", body="Try later.")
+        refused = queue("email", event="c", to="unknown@example.com")
+        last = queue("email", event="d", body="Hei taas.")
+
+        report = deliver_due(now=T0)
+    finally:
+        controller.stop()
+
+    assert (report.sent, report.retried, report.failed) == (2, 1, 1)
+    statuses = {m.event: m.status for m in Message.objects.all()}
+    assert statuses == {"a": Status.SENT, "b": Status.QUEUED, "c": Status.FAILED, "d": Status.SENT}
+    assert len(inbox.messages) == 2
+    deferred.refresh_from_db()
+    refused.refresh_from_db()
+    assert "451" in deferred.last_error
+    assert "550" in refused.last_error
+    assert last.reference.hex in {received["Message-ID"][1:33] for _, received in inbox.messages}
