@@ -12,8 +12,6 @@ from django.db.models.functions import Left, StrIndex
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from offices.admin_tools import SafeDateHierarchyMixin
-
 from .models import Message
 from .outbox import messages_retry
 from .sms import e164, sms_capable
@@ -44,7 +42,7 @@ class EventFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
+class MessageAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -57,10 +55,15 @@ class MessageAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
         "delivery_status",
         "about",
     ]
-    list_filter = ["channel", "status", EventFilter, "delivery_status"]
+    list_filter = [
+        "channel",
+        "status",
+        EventFilter,
+        "delivery_status",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["content_type"]
     search_fields = ["recipient"]
-    date_hierarchy = "created_at"
     actions = ["retry"]
     fields = [
         "about",

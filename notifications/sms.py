@@ -83,6 +83,8 @@ def sms_fits(text):
 def _parse(phone):
     if isinstance(phone, phonenumbers.PhoneNumber):
         return phone
+    if any(character.isalpha() for character in str(phone or "")):
+        return None  # phonenumbers would read "040 FLOWERS" as digits
     try:
         return phonenumbers.parse(str(phone or ""), "FI")
     except phonenumbers.NumberParseException:

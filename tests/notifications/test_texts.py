@@ -21,6 +21,7 @@ from notifications.sms import e164, sms_capable, sms_fits, sms_septets, sms_text
         ("0100 100", False),
         ("+46 70 123 4567", False),  # a Swedish mobile
         ("040 123", False),
+        ("040 123 ABCD", False),  # letters are not digits
         ("not a number", False),
         ("", False),
         (None, False),
