@@ -212,3 +212,28 @@ def test_receipt_url__post_without_csrf_token__reaches_the_view(settings):
 
     assert response.status_code == 403
     assert response.content == b"Signature required"
+
+
+def test_receipts__many_from_one_address__all_accepted(client, settings, queue):
+    """GatewayAPI sends every receipt from one of two addresses: the webhook must not
+    share the public forms' rate limit (its signature is its access control)."""
+    settings.SMS_WEBHOOK_SECRET = "a-webhook-secret-of-32-characters-or-more"
+    message = queue("sms")
+    claims = {"id": 1, "msisdn": 358401234567, "time": 1_800_000_000, "status": "ENROUTE"}
+    token = jwt.encode(
+        {**claims, "userref": message.reference.hex}, settings.SMS_WEBHOOK_SECRET, "HS256"
+    )
+
+    codes = {
+        client.post(
+            "/notifications/gatewayapi/receipts",
+            data="{}",
+            content_type="application/json",
+            headers={"X-Gwapi-Signature": token},
+        ).status_code
+        for _ in range(60)
+    }
+
+    assert codes == {200}
+    message.refresh_from_db()
+    assert message.delivery_status == "ENROUTE"
