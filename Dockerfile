@@ -27,7 +27,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 ENV SECURE_PROXY_SSL_HEADER=true \
     NUM_PROXIES=1
 # Set at run time: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (postgres://...), REDIS_URL,
-# CSRF_TRUSTED_ORIGINS, EMAIL_URL, SITE_URL. gunicorn.conf.py masks the private
+# CSRF_TRUSTED_ORIGINS, EMAIL_URL, SMS_URL, SMS_WEBHOOK_SECRET, SITE_URL. The same image
+# runs the task worker: `python manage.py qcluster`. gunicorn.conf.py masks the private
 # manage/cancel links in the access log.
 CMD ["gunicorn", "kela_service.wsgi:application", \
      "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*"]

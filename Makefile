@@ -12,10 +12,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: the app on SQLite with demo data at http://127.0.0.1:8000
+## run: the app on SQLite with demo data at http://127.0.0.1:8000, and a task worker
+## (notifications, slots, reminders, purge); Ctrl-C stops both
 run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
 ## test: the whole suite (rules, views, admin, concurrency, browser) on SQLite,
@@ -41,8 +44,9 @@ format: $(VENV)/.installed
 
 ## messages: refresh and compile translations (needs Debian's gettext)
 messages: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=appointments --ignore=callbacks
+	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=notifications --ignore=appointments --ignore=callbacks
 	cd offices && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	cd notifications && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	cd appointments && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	cd callbacks && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv

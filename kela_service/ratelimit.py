@@ -58,7 +58,9 @@ class PublicPostRateLimitMiddleware:
     and permissions. Placed after the CSRF middleware: a forged POST is refused before
     it counts."""
 
-    EXEMPT_PREFIXES = ("/admin/", "/staff/")
+    # Staff paths answer to the login; the SMS provider's receipts (/notifications/)
+    # come from its few addresses and answer to their signature.
+    EXEMPT_PREFIXES = ("/admin/", "/staff/", "/notifications/")
 
     def __init__(self, get_response):
         self.get_response = get_response

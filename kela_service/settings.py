@@ -34,6 +34,22 @@ env = environ.Env(
     SITE_URL=(str, "http://127.0.0.1:8000"),
     EMAIL_URL=(str, ""),
     DEFAULT_FROM_EMAIL=(str, "Kela <no-reply@kela.example>"),
+    # Seconds before an SMTP connection attempt or command gives up (workers send mail).
+    EMAIL_TIMEOUT=(int, 20),
+    # SMS: empty or console:// prints them (like EMAIL_URL), file:///path/to/dir, or
+    # GatewayAPI: gatewayapi://API_TOKEN@gatewayapi.eu?sender=Kela (notifications/sms.py).
+    SMS_URL=(str, ""),
+    # The secret that signs GatewayAPI's delivery receipts (its webhook's JWT token).
+    SMS_WEBHOOK_SECRET=(str, ""),
+    # The outbox: attempts per message, first retry delay (doubling, at most 1 h), and
+    # how long a worker holds a claimed message before another may take it over.
+    NOTIFICATIONS_MAX_ATTEMPTS=(int, 8),
+    NOTIFICATIONS_RETRY_SECONDS=(int, 60),
+    NOTIFICATIONS_LEASE_SECONDS=(int, 300),
+    # Task queue (django-q2 on the database): processes per `manage.py qcluster`, and
+    # minutes between the scheduled runs of the housekeeping jobs (kela_service/jobs.py).
+    Q_WORKERS=(int, 2),
+    HOUSEKEEPING_MINUTES=(int, 15),
     # Booking rules (editable without code changes)
     APPOINTMENT_MIN_NOTICE_MINUTES=(int, 120),
     APPOINTMENT_HORIZON_WEEKS=(int, 8),
@@ -75,8 +91,10 @@ INSTALLED_APPS = [
     "django.forms",
     "phonenumber_field",
     "csp",
+    "django_q",
     "kela_service",
     "offices",
+    "notifications",
     "appointments",
     "callbacks",
 ]
@@ -192,7 +210,35 @@ if env("EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+EMAIL_TIMEOUT = env("EMAIL_TIMEOUT")
 SITE_URL = env("SITE_URL").rstrip("/")
+
+# SMS and the outbox (notifications/).
+SMS_URL = env("SMS_URL")
+SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET")
+NOTIFICATIONS_MAX_ATTEMPTS = env("NOTIFICATIONS_MAX_ATTEMPTS")
+NOTIFICATIONS_RETRY_SECONDS = env("NOTIFICATIONS_RETRY_SECONDS")
+NOTIFICATIONS_LEASE_SECONDS = env("NOTIFICATIONS_LEASE_SECONDS")
+
+# Task queue: django-q2 with the database as its broker, on SQLite and PostgreSQL alike,
+# also when REDIS_URL is set (Redis stays the cache). Workers on any number of machines
+# share the database queue (a conditional UPDATE hands each task to one), and a task
+# whose worker died is handed out again after "retry" seconds; django-q2's Redis broker
+# pops tasks without acknowledgement and would lose that one. The jobs are idempotent,
+# so a failed run is recorded, not repeated: the next scheduled run does the work.
+Q_CLUSTER = {
+    "name": "kela",
+    "orm": "default",
+    "workers": env("Q_WORKERS"),
+    "timeout": 240,
+    "retry": 300,
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 100,
+    "poll": 0.5,
+    "label": _("Task queue"),
+}
+HOUSEKEEPING_MINUTES = env("HOUSEKEEPING_MINUTES")
 
 # Security headers (check --deploy passes with PRODUCTION on).
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("notifications/", include("notifications.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
     path("staff/", include("appointments.staff_urls")),
 ]

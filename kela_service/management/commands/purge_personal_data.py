@@ -1,12 +1,6 @@
-import datetime
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from appointments.rules import appointments_purge
-from callbacks.rules import callbacks_purge
-from offices import hours
+from kela_service.jobs import purge_personal_data
 
 
 class Command(BaseCommand):
@@ -14,7 +8,8 @@ class Command(BaseCommand):
         "Anonymise callback requests and appointments whose window or slot ended more "
         "than PERSONAL_DATA_RETENTION_DAYS days ago: phone numbers, names, e-mail "
         "addresses and messages are blanked; times, topics and statuses are kept for "
-        "statistics. Idempotent: run it daily."
+        "statistics. Sent messages older than that lose their recipient and text. "
+        "Idempotent: run it daily (``housekeeping`` does)."
     )
 
     def add_arguments(self, parser):
@@ -26,13 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
-        days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
-        if days < 0:
+        if days is not None and days < 0:
             raise CommandError("--days must not be negative.")
-        before = timezone.now() - datetime.timedelta(days=days)
-        callbacks = callbacks_purge(before=before)
-        appointments = appointments_purge(before=before)
-        self.stdout.write(
-            f"Anonymised {callbacks} callback requests and {appointments} appointments "
-            f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}."
-        )
+        self.stdout.write(purge_personal_data(days))

@@ -1,0 +1,107 @@
+"""The periodic jobs: one registry for the task queue's schedules and for
+``manage.py housekeeping``.
+
+Each job is a small wrapper here around an app's own function, so that the apps can
+change inside without the schedules (rows in django-q2's Schedule table that name these
+wrappers by dotted path) changing. Every job is idempotent and safe to run on several
+machines at once: running it twice, or late, does no harm.
+
+``schedules_ensure()`` creates or updates the schedules from ``JOBS`` (after every
+``migrate``, and from ``housekeeping``), so no data migration or fixture holds them.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django_q.models import Schedule
+
+from appointments.reminders import reminders_send
+from appointments.rules import appointments_purge, slots_generate
+from callbacks.rules import callbacks_purge
+from notifications.outbox import deliver_due, messages_purge
+from offices import hours
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: str  # dotted path of a function without arguments
+    minutes: int | None = None  # how often the worker runs it; None: HOUSEKEEPING_MINUTES
+
+    @property
+    def every(self):
+        return self.minutes or settings.HOUSEKEEPING_MINUTES
+
+
+JOBS = [
+    Job("Deliver notifications", "kela_service.jobs.deliver_notifications", minutes=1),
+    Job("Generate appointment slots", "kela_service.jobs.generate_slots"),
+    Job("Send appointment reminders", "kela_service.jobs.send_reminders"),
+    Job("Purge personal data", "kela_service.jobs.purge_personal_data"),
+]
+SCHEDULE_PREFIX = "kela: "
+
+
+def deliver_notifications():
+    return str(deliver_due())
+
+
+def generate_slots():
+    """Keep every office's slots generated up to today + APPOINTMENT_HORIZON_WEEKS."""
+    today = hours.localdate()
+    end = today + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS)
+    created = slots_generate(start=today, end=end)
+    return f"{created} slots created up to {end:%Y-%m-%d}"
+
+
+def send_reminders():
+    """Tomorrow's reminders, once per appointment."""
+    sent, failed = reminders_send()
+    return f"{sent} reminders sent, {failed} failed"
+
+
+def purge_personal_data(days=None):
+    """Anonymise what ended more than ``days`` (PERSONAL_DATA_RETENTION_DAYS) ago."""
+    days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
+    before = timezone.now() - datetime.timedelta(days=days)
+    callbacks = callbacks_purge(before=before)
+    appointments = appointments_purge(before=before)
+    messages = messages_purge(before=before)
+    return (
+        f"Anonymised {callbacks} callback requests and {appointments} appointments "
+        f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}, "
+        f"and {messages} messages sent before then."
+    )
+
+
+def schedules_ensure(using="default"):
+    """Create, update or delete the task queue's schedules so that they match ``JOBS``.
+    Idempotent: a schedule that already matches is not written (its next run is kept).
+    Returns the number of schedules written or deleted."""
+    changed = 0
+    existing = {
+        s.name: s for s in Schedule.objects.using(using).filter(name__startswith=SCHEDULE_PREFIX)
+    }
+    for job in JOBS:
+        name = SCHEDULE_PREFIX + job.name
+        wanted = {
+            "func": job.func,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": job.every,
+            "repeats": -1,
+        }
+        schedule = existing.pop(name, None)
+        if schedule is None:
+            Schedule.objects.using(using).create(name=name, next_run=timezone.now(), **wanted)
+            changed += 1
+        elif any(getattr(schedule, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(schedule, field, value)
+            schedule.save(using=using)
+            changed += 1
+    for schedule in existing.values():  # a job that left the registry
+        schedule.delete()
+        changed += 1
+    return changed

@@ -1,0 +1,172 @@
+"""Messages in the admin: read-only, the text of sensitive ones hidden, failed ones can be
+retried. ``MessageInline`` lists an object's messages on its own admin page:
+
+    class AppointmentAdmin(admin.ModelAdmin):
+        inlines = [MessageInline]
+"""
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Left, StrIndex
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Message
+from .outbox import messages_retry
+from .sms import e164, sms_capable
+
+
+class EventFilter(admin.SimpleListFilter):
+    """The kind of event: "moved:123" and "moved:456" are both "moved"."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        before_colon = Left("event", StrIndex("event", Value(":")) - 1)
+        kinds = (
+            Message.objects.annotate(
+                kind=Case(When(event__contains=":", then=before_colon), default=F("event"))
+            )
+            .order_by("kind")
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+        return [(kind, kind) for kind in kinds]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Q(event=self.value()) | Q(event__startswith=f"{self.value()}:"))
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "channel",
+        "event",
+        "recipient",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "delivery_status",
+        "about",
+    ]
+    list_filter = [
+        "channel",
+        "status",
+        EventFilter,
+        "delivery_status",
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["content_type"]
+    search_fields = ["recipient"]
+    actions = ["retry"]
+    fields = [
+        "about",
+        "event",
+        "channel",
+        "recipient",
+        "language",
+        "subject",
+        "text",
+        "attachment_names",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "provider_id",
+        "reference",
+        "delivery_status",
+        "delivery_status_at",
+        "expires_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notifications.retry_message")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A phone number typed in any Finnish format finds the stored +358... one."""
+        term = search_term.strip()
+        if term and sms_capable(term):
+            return queryset.filter(recipient=e164(term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("about"))
+    def about(self, message):
+        return f"{message.content_type.name} {message.object_id}"
+
+    @admin.display(description=_("text"))
+    def text(self, message):
+        if message.sensitive:
+            return _("Hidden: it holds a code or a private link.")
+        return message.body
+
+    @admin.display(description=_("attachments"))
+    def attachment_names(self, message):
+        return ", ".join(a["filename"] for a in message.attachments) or "—"
+
+    @admin.action(description=_("Retry the selected failed messages now"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = messages_retry(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed message queued again.",
+                "%(count)d failed messages queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+
+class MessageInline(GenericTabularInline):
+    """An object's messages and their status, for that object's admin page. Staff need
+    the ``notifications.view_message`` permission to see it."""
+
+    model = Message
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = [
+        "created_at",
+        "event",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+        "delivery_status",
+        "last_error",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("message")
+    verbose_name_plural = _("messages to the citizen")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
