@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from notifications.admin import MessageInline
 from offices import hours
 from offices.admin_tools import DefaultChoiceFilter, RuleFormAdminMixin, SafeDateHierarchyMixin
 from offices.models import Office
@@ -105,16 +106,25 @@ class SlotAdmin(admin.ModelAdmin):
         "booked_count",
         "remaining_places",
         "is_blocked",
+        "is_closed",
         "book_link",
     ]
-    list_filter = ["office", LocalDateFilter, "is_blocked"]
+    list_filter = ["office", LocalDateFilter, "is_blocked", "is_closed"]
     list_select_related = ["office"]
     # Words of a search are office names, dates (3.12. / 2026-12-03) and times (9:30).
     search_fields = ["office__name", "office__slug"]
     search_help_text = SLOT_SEARCH_HELP
     actions = ["block_slots", "unblock_slots", "generate_slots"]
-    fields = ["office", "starts_at", "ends_at", "capacity", "booked_count", "is_blocked"]
-    readonly_fields = ["booked_count"]
+    fields = [
+        "office",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "booked_count",
+        "is_blocked",
+        "is_closed",
+    ]
+    readonly_fields = ["booked_count", "is_closed"]
     list_per_page = 100
 
     @admin.display(description=_("starts"), ordering="starts_at")
@@ -139,7 +149,7 @@ class SlotAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A slot with bookings keeps its office and times: the citizens were told them.
         if obj is not None and obj.booked_count:
-            return ["office", "starts_at", "ends_at", "booked_count"]
+            return ["office", "starts_at", "ends_at", "booked_count", "is_closed"]
         return self.readonly_fields
 
     def get_object(self, request, object_id, from_field=None):
@@ -294,12 +304,19 @@ class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAd
         "channel",
         "status",
     ]
-    list_filter = ["slot__office", AppointmentDateFilter, "status", "channel"]
+    list_filter = [
+        "slot__office",
+        AppointmentDateFilter,
+        "status",
+        "channel",
+        ("affected_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["slot__office", "topic"]
     search_fields = ["reference", "phone", "name"]
     search_help_text = _("Reference, phone number or name")
     date_hierarchy = "slot__starts_at"
     autocomplete_fields = ["slot"]
+    inlines = [MessageInline]
     actions = ["cancel_appointments"]
     audit_fields = [
         "reference",
@@ -310,6 +327,7 @@ class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAd
         "updated_at",
         "cancelled_at",
         "reminder_sent_at",
+        "affected_at",
     ]
     add_fieldsets = [
         (None, {"fields": ["slot", "topic"]}),
@@ -340,6 +358,10 @@ class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAd
             (_("Customer"), {"fields": ["name", "phone", "email", "language", "note"]}),
             (_("Record"), {"fields": self.audit_fields}),
         ]
+
+    def get_inlines(self, request, obj):
+        # The messages to the citizen, once there is a booking to have them.
+        return self.inlines if obj is not None else []
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

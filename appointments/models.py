@@ -40,9 +40,10 @@ class SlotQuerySet(models.QuerySet):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
     def free(self):
-        """Not blocked and with a place left (``Slot.is_free`` in SQL). Whether a slot
-        can be booked now is ``appointments.rules.bookable_slots``."""
-        return self.filter(is_blocked=False, booked_count__lt=F("capacity"))
+        """Open (neither blocked by staff nor closed by the hours) and with a place left
+        (``Slot.is_free`` in SQL). Whether a slot can be booked now is
+        ``appointments.rules.bookable_slots``."""
+        return self.filter(is_blocked=False, is_closed=False, booked_count__lt=F("capacity"))
 
 
 class Slot(models.Model):
@@ -57,6 +58,14 @@ class Slot(models.Model):
     booked_count = models.PositiveSmallIntegerField(_("booked"), default=0, editable=False)
     is_blocked = models.BooleanField(
         _("blocked"), default=False, help_text=_("A blocked slot is not offered for booking.")
+    )
+    # Set and cleared by the hours (appointments.rules.slots_reconcile), never by hand:
+    # a closure takes the slot away, and reopening the day gives back exactly that.
+    is_closed = models.BooleanField(
+        _("closed by the hours"),
+        default=False,
+        editable=False,
+        help_text=_("The opening hours no longer include this time."),
     )
 
     objects = SlotQuerySet.as_manager()
@@ -91,14 +100,19 @@ class Slot(models.Model):
         return max(self.capacity - self.booked_count, 0)
 
     @property
+    def is_open(self):
+        """Neither blocked by staff nor closed by the hours."""
+        return not (self.is_blocked or self.is_closed)
+
+    @property
     def is_free(self):
-        """Not blocked and with a place left (``SlotQuerySet.free`` in Python)."""
-        return not self.is_blocked and self.booked_count < self.capacity
+        """Open and with a place left (``SlotQuerySet.free`` in Python)."""
+        return self.is_open and self.booked_count < self.capacity
 
     @property
     def free_places(self):
-        """Places that can still be booked: none while blocked."""
-        return 0 if self.is_blocked else self.remaining
+        """Places that can still be booked: none while blocked or closed."""
+        return self.remaining if self.is_open else 0
 
     @property
     def channel(self):
@@ -142,6 +156,10 @@ class AppointmentQuerySet(models.QuerySet):
     def on_date(self, day):
         start, end = hours.day_bounds(day)
         return self.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
+
+    def affected(self):
+        """Active bookings whose time a change of hours closed."""
+        return self.active().filter(affected_at__isnull=False)
 
 
 class Appointment(models.Model):
@@ -215,6 +233,11 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(
         _("reminder sent"), null=True, blank=True, editable=False
+    )
+    # Set when a change of hours closed the booked time (the booking stands: the citizen
+    # moves or cancels it, or staff call them); cleared when the time opens again.
+    affected_at = models.DateTimeField(
+        _("affected by a closure"), null=True, blank=True, editable=False
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 

@@ -9,19 +9,21 @@ Decisions (no writes)
     ``bookable_offices``: where a citizen can book.
 Writes (each one transaction)
     ``appointment_book``, ``appointment_cancel``, ``appointment_rebook``,
-    ``appointment_set_status``, ``appointment_update`` (staff edit), ``slots_generate``,
-    ``appointments_purge``.
+    ``appointment_set_status``, ``appointment_update`` (staff edit), ``slots_reconcile``
+    (the slots follow the hours: created, closed, reopened), ``appointments_purge``.
 
 Taking a place is a conditional UPDATE of ``Slot.booked_count`` (``booked_count <
 capacity``), which the database evaluates under the row's write lock: of two concurrent
 bookings for the last place, one updates a row and the other updates none and gets
 ``SLOT_TAKEN``. The check constraint ``appointments_slot_not_overbooked`` backs it up.
 
-The citizen's emails (confirmation, moved, cancelled) go from here, once the change is
-committed, whoever made it: the citizen on the web or staff in the admin.
+The citizen is told (``notices``: e-mail and SMS through the outbox) from here, in the
+transaction of the change, whoever made it: the citizen on the web, staff in the admin,
+or a change of hours (``slots_reconcile``).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -34,7 +36,7 @@ from offices.errors import ErrorCatalogue
 from offices.models import Office, ServiceKind
 from offices.phone import parse_phone
 
-from . import emails
+from . import notices
 from .models import Appointment, Slot
 
 # --- Error codes: one message each --------------------------------------------------
@@ -161,12 +163,6 @@ def _release_place(slot_id):
     Slot.objects.filter(pk=slot_id, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
 
 
-def _email_on_commit(send, appointment):
-    """Send ``send(appointment)`` to the citizen once the transaction commits."""
-    if appointment.email:
-        transaction.on_commit(lambda: send(appointment))
-
-
 def appointment_book(
     *,
     slot,
@@ -206,7 +202,7 @@ def appointment_book(
             appointment.full_clean(exclude=["slot", "submission_token"])
             _take_place(slot, now=now, citizen=booked_by is None)
             appointment.save()
-            _email_on_commit(emails.send_confirmation, appointment)
+            notices.notify_citizen(appointment, notices.CONFIRMED)
     except IntegrityError:
         # The same token committed meanwhile (PostgreSQL waits for it on the index).
         if _submitted(submission_token):
@@ -251,7 +247,7 @@ def appointment_cancel(*, appointment, by=None):
         appointment.updated_by = by
         appointment.save(update_fields=["status", "cancelled_at", "updated_by", "updated_at"])
         _release_place(appointment.slot_id)
-        _email_on_commit(emails.send_cancellation, appointment)
+        notices.notify_citizen(appointment, notices.CANCELLED)
     return appointment
 
 
@@ -274,10 +270,18 @@ def appointment_rebook(*, appointment, new_slot, by=None):
         appointment.channel = new_slot.channel
         appointment.updated_by = by
         appointment.reminder_sent_at = None
+        appointment.affected_at = None
         appointment.save(
-            update_fields=["slot", "channel", "updated_by", "updated_at", "reminder_sent_at"]
+            update_fields=[
+                "slot",
+                "channel",
+                "updated_by",
+                "updated_at",
+                "reminder_sent_at",
+                "affected_at",
+            ]
         )
-        _email_on_commit(emails.send_moved, appointment)
+        notices.notify_citizen(appointment, notices.MOVED)
     new_slot.refresh_from_db(fields=["booked_count"])
     return appointment
 
@@ -324,15 +328,35 @@ def appointment_update(*, appointment, by, slot=None, status=None, **fields):
     return appointment
 
 
-def slots_generate(*, start, end, offices=None, capacity=1):
-    """Create the missing slots from the appointment hours of ``offices`` (all that have
-    appointment hours by default) for local dates ``start``..``end``. Idempotent: an
-    existing slot is left as it is. A fixed number of queries per office. Returns the
-    number of slots this call created: runs for the same office take turns (a row lock
-    on the office; SQLite serialises writers), so one run's slots are not another's."""
+@dataclass
+class Reconciled:
+    """What ``slots_reconcile`` did."""
+
+    created: int = 0
+    closed: int = 0
+    reopened: int = 0
+    affected: int = 0
+
+
+def slots_reconcile(*, start, end, offices=None, capacity=1, now=None):
+    """Make the slots of ``offices`` (default: all active) on local dates
+    ``start``..``end`` follow their appointment hours, in one transaction per office:
+
+    - a time the hours offer and no slot holds gets a slot (``capacity`` places);
+    - a future slot the hours no longer hold is closed (``is_closed``, apart from staff's
+      ``is_blocked``): nobody can book it, and its active bookings are marked affected
+      and their citizens told, with their private link, to choose a new time;
+    - a closed slot the hours hold again is reopened, exactly as the closure took it,
+      and its bookings are no longer affected (unsent notices are withdrawn).
+
+    Idempotent, and a fixed number of queries per office when nothing changes. Runs for
+    one office take turns (a row lock on the office; SQLite serialises writers), so the
+    counts are this run's own. Called whenever hours change (``offices.signals``) and
+    by housekeeping (for what bypasses model saves: bulk loads, a holidays release)."""
+    now = now or timezone.now()
     if offices is None:
         offices = Office.objects.active()
-    created = 0
+    result = Reconciled()
     for office in offices:
         days = hours.opening_hours(office, start, end)
         wanted = {
@@ -342,23 +366,78 @@ def slots_generate(*, start, end, offices=None, capacity=1):
                 day.services.get(ServiceKind.APPOINTMENTS, []), settings.APPOINTMENT_SLOT_MINUTES
             )
         }
-        if not wanted:
-            continue
         with transaction.atomic():
             # NO KEY UPDATE: other runs wait, inserts of slots (a key share) do not.
             list(Office.objects.select_for_update(no_key=True).filter(pk=office.pk))
             in_range = Slot.objects.for_office(office).between(start, end)
-            existing = set(in_range.values_list("starts_at", flat=True))
+            existing = list(in_range.values_list("pk", "starts_at", "ends_at", "is_closed"))
+            held = {starts_at for _, starts_at, _, _ in existing}
             new = [
                 Slot(office=office, starts_at=slot_start, ends_at=slot_end, capacity=capacity)
                 for slot_start, slot_end in sorted(wanted.items())
-                if slot_start not in existing
+                if slot_start not in held
             ]
+            to_close, to_reopen = [], []
+            for pk, starts_at, ends_at, is_closed in existing:
+                if starts_at <= now:
+                    continue
+                inside = wanted.get(starts_at) == ends_at
+                if inside and is_closed:
+                    to_reopen.append(pk)
+                elif not inside and not is_closed:
+                    to_close.append(pk)
             if new:
                 Slot.objects.bulk_create(new, ignore_conflicts=True)
                 # A slot added meanwhile by hand was skipped: count what is there now.
-                created += in_range.count() - len(existing)
-    return created
+                result.created += in_range.count() - len(existing)
+            if to_close:
+                result.closed += Slot.objects.filter(pk__in=to_close).update(is_closed=True)
+                result.affected += _mark_affected(to_close, now)
+            if to_reopen:
+                result.reopened += Slot.objects.filter(pk__in=to_reopen).update(is_closed=False)
+                _unmark_affected(to_reopen)
+    return result
+
+
+def _mark_affected(slot_ids, now):
+    """The active bookings of closed slots: affected, and their citizens told."""
+    affected = list(
+        Appointment.objects.active()
+        .filter(slot_id__in=slot_ids, affected_at__isnull=True)
+        .select_related("slot__office", "topic")
+    )
+    for appointment in affected:
+        appointment.affected_at = now
+        appointment.save(update_fields=["affected_at", "updated_at"])
+        notices.notify_citizen(appointment, notices.AFFECTED)
+    return len(affected)
+
+
+def _unmark_affected(slot_ids):
+    for appointment in Appointment.objects.filter(
+        slot_id__in=slot_ids, affected_at__isnull=False
+    ).select_related("slot"):
+        appointment.affected_at = None
+        appointment.save(update_fields=["affected_at", "updated_at"])
+        notices.withdraw_affected(appointment)
+
+
+def slots_generate(*, start, end, offices=None, capacity=1):
+    """``slots_reconcile`` for the new slots it creates: their number."""
+    return slots_reconcile(start=start, end=end, offices=offices, capacity=capacity).created
+
+
+def slots_reconcile_horizon(*, offices=None, now=None):
+    """``slots_reconcile`` from today to today + APPOINTMENT_HORIZON_WEEKS (rolling)."""
+    today = hours.localdate(now)
+    end = today + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS)
+    return slots_reconcile(start=today, end=end, offices=offices, now=now)
+
+
+def follow_hours(sender, office, **kwargs):
+    """``offices.signals.hours_changed`` receiver: the office's slots follow its new
+    hours over the booking horizon, in the transaction of the change."""
+    slots_reconcile_horizon(offices=[office])
 
 
 def appointments_purge(*, before):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.admin import MessageInline
 from offices import hours
 from offices.admin_tools import RuleFormAdminMixin, SafeDateHierarchyMixin
 
@@ -73,12 +74,18 @@ class CallbackRequestAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.Mod
         "handled_by",
         "created_at",
     ]
-    list_filter = [WhenFilter, "status", "language", "topic"]
+    list_filter = [
+        WhenFilter,
+        "status",
+        ("affected_at", admin.EmptyFieldListFilter),
+        "language",
+        "topic",
+    ]
     list_select_related = ["topic", "handled_by"]
     search_fields = ["reference", "phone"]
     date_hierarchy = "window_start"
     ordering = ["window_end", "created_at"]
-    inlines = [CallbackAttemptInline]
+    inlines = [CallbackAttemptInline, MessageInline]
     readonly_fields = [
         "reference",
         "window_start",
@@ -95,6 +102,7 @@ class CallbackRequestAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.Mod
         "created_at",
         "updated_at",
         "anonymised_at",
+        "affected_at",
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -9,7 +9,11 @@ class CallbacksConfig(AppConfig):
     def ready(self):
         # The staff groups get this app's permissions after every migrate.
         from offices.roles import connect_grants
+        from offices.signals import hours_changed
 
         from .roles import GROUP_PERMISSIONS
+        from .rules import follow_hours
 
         connect_grants(self, GROUP_PERMISSIONS)
+        # A change of the phone-service hours reaches open requests at once.
+        hours_changed.connect(follow_hours, dispatch_uid="callbacks.follow_hours")

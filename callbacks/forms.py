@@ -73,7 +73,9 @@ class CallbackForm(RuleWriteMixin, forms.ModelForm):
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now
-        self.offered = rules.offered_windows(now)
+        days = rules.callback_days(now)
+        self.offered = rules.offered_windows(now, days=days)
+        self.closures = [self.closure_note(day) for day in days.closed]
         self.fields["window"].choices = [
             (
                 hours.format_date(day.date),
@@ -85,6 +87,18 @@ class CallbackForm(RuleWriteMixin, forms.ModelForm):
             for day in self.offered
         ]
         self.fields["topic"].label_from_instance = lambda topic: topic.name
+
+    @staticmethod
+    def closure_note(day):
+        """Why a working day is not offered: the phone service is closed then."""
+        if day.exceptions:
+            return _(
+                "The phone service is closed on %(day)s (%(reason)s), so the next day it "
+                "is open is offered."
+            ) % {"day": hours.format_date(day.date), "reason": "; ".join(day.exceptions)}
+        return _(
+            "The phone service is closed on %(day)s, so the next day it is open is offered."
+        ) % {"day": hours.format_date(day.date)}
 
     def write(self):
         data = self.cleaned_data

@@ -98,6 +98,9 @@ class CallbackRequest(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Set when a change of the phone-service hours removed the window (the citizen is
+    # told to ask for a new time; staff may still call); cleared if it comes back.
+    affected_at = models.DateTimeField(_("affected by a closure"), null=True, blank=True)
 
     objects = CallbackRequestQuerySet.as_manager()
 

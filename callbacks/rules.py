@@ -35,6 +35,7 @@ from offices.errors import ErrorCatalogue
 from offices.models import Office, ServiceKind, Topic
 from offices.phone import parse_phone
 
+from . import notices
 from .models import WINDOW_LENGTH, WINDOW_MINUTES, CallbackAttempt, CallbackRequest
 
 Status = CallbackRequest.Status
@@ -141,13 +142,57 @@ def parse_window_key(value):
 # --- Which windows exist and which are offered -------------------------------------
 
 
-def offered_days(now=None):
-    """The dates a callback may be requested for at ``now``: today if it is a working
-    day, and the next working day."""
+# How far ahead the next day with phone-service hours is looked for.
+LOOKAHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class CallbackDays:
+    """The days a callback may be requested for, and why working days in between are
+    passed over."""
+
+    days: list[datetime.date]
+    # Working days passed over because the phone service is closed then (DayHours, with
+    # the reasons of the closures).
+    closed: list
+    # {date: [(start, end), ...]}: every window of the phone-service hours on ``days``.
+    windows: dict
+
+
+def callback_days(now=None):
+    """At ``now``: today if it is a working day, and the next working day on which the
+    phone service is open (a closure by a date exception passes the day over); the
+    days passed over are named with their reasons, for the form."""
     today = hours.localdate(now or timezone.now())
+    office = Office.objects.phone_service()
+    if office is None:
+        return CallbackDays(days=[], closed=[], windows={})
+    by_date = {
+        day.date: day
+        for day in hours.opening_hours(office, today, today + datetime.timedelta(LOOKAHEAD_DAYS))
+    }
     days = [today] if hours.is_working_day(today) else []
-    days.append(hours.next_working_day(today))
-    return days
+    closed = []
+    day = hours.next_working_day(today)
+    while day in by_date:
+        if by_date[day].services.get(ServiceKind.PHONE):
+            days.append(day)
+            break
+        closed.append(by_date[day])
+        day = hours.next_working_day(day)
+    windows = {day: _windows(by_date[day]) for day in days}
+    return CallbackDays(days=days, closed=closed, windows=windows)
+
+
+def offered_days(now=None):
+    """The dates a callback may be requested for at ``now`` (``callback_days``)."""
+    return callback_days(now).days
+
+
+def _windows(day_hours):
+    return list(
+        hours.divide(day_hours.services.get(ServiceKind.PHONE, []), WINDOW_MINUTES, aligned=True)
+    )
 
 
 def phone_windows(days):
@@ -157,14 +202,7 @@ def phone_windows(days):
     if office is None or not days:
         return {day: [] for day in days}
     by_date = {d.date: d for d in hours.opening_hours(office, min(days), max(days))}
-    return {
-        day: list(
-            hours.divide(
-                by_date[day].services.get(ServiceKind.PHONE, []), WINDOW_MINUTES, aligned=True
-            )
-        )
-        for day in days
-    }
+    return {day: _windows(by_date[day]) for day in days}
 
 
 def window_load(starts):
@@ -179,13 +217,13 @@ def window_load(starts):
     return {row["window_start"]: row["taken"] for row in rows}
 
 
-def offered_windows(now=None):
+def offered_windows(now=None, *, days=None):
     """The days with at least one offered window, each with its windows and the places
-    left in them, at ``now``."""
+    left in them, at ``now`` (of ``days``, a ``callback_days``, when it is known)."""
     now = now or timezone.now()
     earliest = now + lead_time()
     capacity = window_capacity()
-    per_day = phone_windows(offered_days(now))
+    per_day = (days or callback_days(now)).windows
     future = {day: [(s, e) for s, e in times if s >= earliest] for day, times in per_day.items()}
     load = window_load(s for times in future.values() for s, _ in times)
     offered = []
@@ -202,16 +240,13 @@ def offered_windows(now=None):
 
 def _check_window(start, now):
     """The offered ``Window`` that starts at ``start``; ValidationError otherwise."""
-    for day in offered_windows(now):
+    days = callback_days(now)
+    for day in offered_windows(now, days=days):
         for window in day.windows:
             if window.start == start:
                 return window
     earliest = now + lead_time()
-    exists = any(
-        s == start and s >= earliest
-        for times in phone_windows(offered_days(now)).values()
-        for s, _ in times
-    )
+    exists = any(s == start and s >= earliest for times in days.windows.values() for s, _ in times)
     raise error(WINDOW_FULL if exists else WINDOW_UNAVAILABLE, field="window")
 
 
@@ -222,12 +257,15 @@ def _start_of_today(now):
     return hours.day_bounds(hours.localdate(now))[0]
 
 
-def _expire_lapsed(phone, now):
-    """Open requests of ``phone`` from earlier days that nobody handled: expire them, so
-    that an old request does not block a new one for ever."""
-    CallbackRequest.objects.open().filter(phone=phone, window_end__lt=_start_of_today(now)).update(
-        status=Status.EXPIRED, closed_at=now, updated_at=now
-    )
+def callbacks_expire(*, now=None, phone=None):
+    """Open requests (of ``phone``, or all) whose window ended on an earlier day and that
+    nobody handled: expired, so that an old request does not block its number for ever.
+    Idempotent; returns how many expired."""
+    now = now or timezone.now()
+    lapsed = CallbackRequest.objects.open().filter(window_end__lt=_start_of_today(now))
+    if phone is not None:
+        lapsed = lapsed.filter(phone=phone)
+    return lapsed.update(status=Status.EXPIRED, closed_at=now, updated_at=now)
 
 
 def lazy_str(function):
@@ -248,7 +286,7 @@ def open_request_error(existing):
 
 def _create_once(*, phone, start, topic, language, message, now):
     _check_window(start, now)
-    _expire_lapsed(phone, now)
+    callbacks_expire(phone=phone, now=now)
     existing = CallbackRequest.objects.open().filter(phone=phone).first()
     if existing is not None:
         raise open_request_error(existing)
@@ -269,6 +307,7 @@ def _create_once(*, phone, start, topic, language, message, now):
     # checks the fields.
     callback.full_clean(validate_constraints=False)
     callback.save()
+    notices.notify_citizen(callback, notices.CONFIRMED)
     return callback
 
 
@@ -381,6 +420,46 @@ def callback_record_attempt(*, callback, user, outcome, note="", retry=False, no
         attempt.save()
         locked.save(update_fields=["status", "closed_at", "updated_at"])
     return locked
+
+
+# --- Following the hours --------------------------------------------------------------
+
+
+def callbacks_follow_hours(*, now=None):
+    """Open requests for a future window that the phone-service hours no longer hold are
+    affected: their citizens are told to ask for a new time (the request stays open:
+    staff may still call). Those whose window is back are no longer affected (unsent
+    notices are withdrawn). Idempotent; returns (affected, restored)."""
+    now = now or timezone.now()
+    upcoming = list(
+        CallbackRequest.objects.open().filter(window_start__gt=now).order_by("window_start")
+    )
+    if not upcoming:
+        return 0, 0
+    days = sorted({hours.localdate(callback.window_start) for callback in upcoming})
+    windows = {window for times in phone_windows(days).values() for window in times}
+    affected = restored = 0
+    with transaction.atomic():
+        for callback in upcoming:
+            inside = (callback.window_start, callback.window_end) in windows
+            if not inside and callback.affected_at is None:
+                callback.affected_at = now
+                callback.save(update_fields=["affected_at", "updated_at"])
+                notices.notify_citizen(callback, notices.AFFECTED)
+                affected += 1
+            elif inside and callback.affected_at is not None:
+                callback.affected_at = None
+                callback.save(update_fields=["affected_at", "updated_at"])
+                notices.withdraw_affected(callback)
+                restored += 1
+    return affected, restored
+
+
+def follow_hours(sender, office, **kwargs):
+    """``offices.signals.hours_changed`` receiver: requests follow the phone service's
+    new hours in the transaction of the change."""
+    if office.is_phone_service:
+        callbacks_follow_hours()
 
 
 # --- Staff views of the queue ---------------------------------------------------------

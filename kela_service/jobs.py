@@ -18,8 +18,8 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from appointments.reminders import reminders_send
-from appointments.rules import appointments_purge, slots_generate
-from callbacks.rules import callbacks_purge
+from appointments.rules import appointments_purge, slots_reconcile_horizon
+from callbacks.rules import callbacks_expire, callbacks_follow_hours, callbacks_purge
 from notifications.outbox import deliver_due, messages_purge
 from offices import hours
 
@@ -37,8 +37,9 @@ class Job:
 
 JOBS = [
     Job("Deliver notifications", "kela_service.jobs.deliver_notifications", minutes=1),
-    Job("Generate appointment slots", "kela_service.jobs.generate_slots"),
+    Job("Follow the hours", "kela_service.jobs.follow_hours"),
     Job("Send appointment reminders", "kela_service.jobs.send_reminders"),
+    Job("Expire lapsed callback requests", "kela_service.jobs.expire_callbacks"),
     Job("Purge personal data", "kela_service.jobs.purge_personal_data"),
 ]
 SCHEDULE_PREFIX = "kela: "
@@ -48,18 +49,27 @@ def deliver_notifications():
     return str(deliver_due())
 
 
-def generate_slots():
-    """Keep every office's slots generated up to today + APPOINTMENT_HORIZON_WEEKS."""
-    today = hours.localdate()
-    end = today + datetime.timedelta(weeks=settings.APPOINTMENT_HORIZON_WEEKS)
-    created = slots_generate(start=today, end=end)
-    return f"{created} slots created up to {end:%Y-%m-%d}"
+def follow_hours():
+    """Slots and callback requests follow the hours (changes that bypassed model saves:
+    bulk loads, a new holidays release), and the booking horizon rolls on: every
+    office's slots exist up to today + APPOINTMENT_HORIZON_WEEKS."""
+    done = slots_reconcile_horizon()
+    affected, restored = callbacks_follow_hours()
+    return (
+        f"{done.created} slots created, {done.closed} closed, {done.reopened} reopened, "
+        f"{done.affected} bookings affected; {affected} callback requests affected, "
+        f"{restored} restored"
+    )
 
 
 def send_reminders():
-    """Tomorrow's reminders, once per appointment."""
-    sent, failed = reminders_send()
-    return f"{sent} reminders sent, {failed} failed"
+    """Tomorrow's reminders, once per appointment (from REMINDER_HOUR on)."""
+    return f"{reminders_send()} bookings reminded"
+
+
+def expire_callbacks():
+    """Open callback requests whose window ended on an earlier day, nobody handled."""
+    return f"{callbacks_expire()} callback requests expired"
 
 
 def purge_personal_data(days=None):

@@ -8,9 +8,10 @@ may carry one.
 import logging
 import re
 
-# /appointments/manage/<token>/, /appointments/booked/<token>/, /callbacks/<ref>/<secret>/
+# /appointments/manage/<token>/, /appointments/booked/<token>/, /callbacks/<ref>/<token>/,
+# and /m/<token>/ (a booking's link in an SMS)
 SECRET_PATHS = re.compile(
-    r"(?P<prefix>/(?:appointments/(?:manage|booked)|callbacks/[A-Za-z0-9]+))/[^/?\s\"]+"
+    r"(?P<prefix>/(?:appointments/(?:manage|booked)|callbacks/[A-Za-z0-9]+|m))/[^/?\s\"]+"
 )
 
 

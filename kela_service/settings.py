@@ -50,6 +50,8 @@ env = environ.Env(
     # minutes between the scheduled runs of the housekeeping jobs (kela_service/jobs.py).
     Q_WORKERS=(int, 2),
     HOUSEKEEPING_MINUTES=(int, 15),
+    # Reminders of tomorrow's appointments are queued from this local hour on.
+    REMINDER_HOUR=(int, 12),
     # Booking rules (editable without code changes)
     APPOINTMENT_MIN_NOTICE_MINUTES=(int, 120),
     APPOINTMENT_HORIZON_WEEKS=(int, 8),
@@ -239,6 +241,7 @@ Q_CLUSTER = {
     "label": _("Task queue"),
 }
 HOUSEKEEPING_MINUTES = env("HOUSEKEEPING_MINUTES")
+REMINDER_HOUR = env("REMINDER_HOUR")
 
 # Security headers (check --deploy passes with PRODUCTION on).
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from appointments.views import public as appointments_public
+
 from . import views
 from .api import api
 
@@ -14,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", views.healthz, name="healthz"),
+    # The private link of a booking as an SMS carries it: short, no language prefix.
+    path("m/<slug:token>/", appointments_public.short_link, name="appointment_short_link"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),

@@ -37,7 +37,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django_q.tasks import async_task
 
@@ -113,6 +113,19 @@ def notify(
     if created:
         _deliver_after_commit()
     return message
+
+
+def withdraw(*, obj, event):
+    """Take back the messages about ``obj`` and ``event`` that no worker has picked up
+    (the change that caused them was undone in time). Returns how many were withdrawn."""
+    now = timezone.now()
+    unsent = (
+        Message.objects.for_object(obj)
+        .filter(event=event, status=Status.QUEUED, attempts=0)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+    )
+    deleted, _ = unsent.delete()
+    return deleted
 
 
 def _attachment(filename, content, mimetype):

@@ -57,7 +57,8 @@ class RuleFormAdminMixin:
     ``form.save()`` (the rule); if the rule refuses at the last moment (a place taken
     meanwhile), the page is rendered again with the error on its field and everything
     typed kept. The rendering follows Django 5.2's ``ModelAdmin._changeform_view``;
-    these admins have no inlines on their add and change pages.
+    inlines are shown on the page as Django draws it, not again after a refusal (these
+    admins have only read-only ones).
     """
 
     def _changeform_view(self, request, object_id, form_url, extra_context):

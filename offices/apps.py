@@ -8,6 +8,8 @@ class OfficesConfig(AppConfig):
 
     def ready(self):
         # The staff groups get this app's permissions after every migrate.
+        from . import signals
         from .roles import GROUP_PERMISSIONS, connect_grants
 
         connect_grants(self, GROUP_PERMISSIONS)
+        signals.connect()

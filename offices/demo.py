@@ -85,15 +85,17 @@ def seed_offices():
         period, _ = HoursPeriod.objects.get_or_create(
             office=office, valid_from=BASE_PERIOD_START, defaults={"name": "Vakioaukioloajat"}
         )
-        for service, weekdays, opens, closes in rules:
-            for weekday in weekdays:
-                WeeklyRule.objects.get_or_create(
-                    period=period,
-                    service=service,
-                    weekday=weekday,
-                    opens=opens,
-                    defaults={"closes": closes},
+        # A bulk load: the slots follow when seed_demo (or housekeeping) reconciles them.
+        WeeklyRule.objects.bulk_create(
+            [
+                WeeklyRule(
+                    period=period, service=service, weekday=weekday, opens=opens, closes=closes
                 )
+                for service, weekdays, opens, closes in rules
+                for weekday in weekdays
+            ],
+            ignore_conflicts=True,
+        )
         offices[office.slug] = office
     for ordering, (fi, sv, en) in enumerate(TOPICS):
         Topic.objects.update_or_create(

@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from notifications import sms
+from notifications.outbox import deliver_due
 from offices.demo import seed_offices
 from tests.factories import UserFactory, helsinki
 
@@ -18,6 +20,27 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sms_in_memory(settings):
+    """SMS go to ``notifications.sms.memory_outbox`` unless a test says otherwise."""
+    settings.SMS_URL = "memory://"
+    sms.memory_outbox.clear()
+    yield
+    sms.memory_outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    """The SMS the outbox sent (``deliver``), as dicts with to, text and reference."""
+    return sms.memory_outbox
+
+
+@pytest.fixture
+def deliver(db):
+    """``deliver()``: the outbox's delivery, run here as a worker would run it."""
+    return deliver_due
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -316,6 +317,15 @@ def booked(request, token):
 
 
 # --- Manage by link ------------------------------------------------------------------
+
+
+@require_GET
+def short_link(request, token):
+    """/m/<token>/: the private link as an SMS carries it (short, no language prefix),
+    to the booking's page in the language the citizen chose."""
+    appointment = _appointment(token)
+    with translation.override(appointment.language):
+        return redirect(appointment)
 
 
 def _refusal_text(appointment):

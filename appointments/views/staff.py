@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from offices import hours
 from offices.models import Office
 
-from .. import roles
+from .. import notices, roles
 from ..forms import MARKABLE, MarkForm
 from ..models import Appointment
 
@@ -115,6 +116,32 @@ def hours_minutes(appointment):
 def _cell(value):
     value = str(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def affected(request, office):
+    """The office's bookings whose time a change of hours closed: who was told (SMS,
+    e-mail: queued, sent, failed) and who still needs a call."""
+    office = _office_for(request, office)
+    appointments = list(
+        Appointment.objects.affected()
+        .for_office(office)
+        .filter(slot__starts_at__gte=timezone.now())
+        .select_related("slot", "topic")
+        .order_by("slot__starts_at", "pk")
+    )
+    told = notices.affected_messages(appointments)
+    rows = [
+        {
+            "appointment": appointment,
+            "messages": told[appointment.pk],
+            "needs_call": notices.needs_call(told[appointment.pk]),
+        }
+        for appointment in appointments
+    ]
+    context = {"office": office, "rows": rows, "needs_call": sum(r["needs_call"] for r in rows)}
+    return render(request, "appointments/staff/affected.html", context)
 
 
 @login_required

@@ -153,12 +153,13 @@ def test_appointment_changelist__office_staff_of_tornio__sees_no_kemi_citizen(
 
 
 def test_appointment_add__with_an_email__emails_the_citizen_once(
-    now, phone_client, tornio_slot, topic, django_capture_on_commit_callbacks
+    now, phone_client, tornio_slot, topic, deliver
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = phone_client.post(
-            ADD, _booking(tornio_slot, topic, email="matti@example.com", language="sv")
-        )
+    response = phone_client.post(
+        ADD, _booking(tornio_slot, topic, email="matti@example.com", language="sv")
+    )
+    deliver()
+    deliver()
 
     assert response.status_code == 302
     (message,) = mail.outbox
@@ -167,13 +168,14 @@ def test_appointment_add__with_an_email__emails_the_citizen_once(
     assert Appointment.objects.get().manage_token in message.body
 
 
-def test_appointment_add__without_an_email__emails_nothing(
-    now, phone_client, tornio_slot, topic, django_capture_on_commit_callbacks
+def test_appointment_add__without_an_email__emails_nothing_and_sends_the_sms(
+    now, phone_client, tornio_slot, topic, deliver, sms_outbox
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        phone_client.post(ADD, _booking(tornio_slot, topic))
+    phone_client.post(ADD, _booking(tornio_slot, topic))
+    deliver()
 
     assert mail.outbox == []
+    assert [sms["to"] for sms in sms_outbox] == ["+358407654321"]
 
 
 def test_appointment_change__status_cancelled__frees_the_slot_and_records_who(
@@ -242,17 +244,18 @@ def test_appointment_cancel_action__frees_the_places(now, phone_client, tornio_s
 
 
 def test_appointment_cancel_action__emails_each_citizen_a_cancellation(
-    now, phone_client, tornio, tornio_slot, make_slot, book, django_capture_on_commit_callbacks
+    now, phone_client, tornio, tornio_slot, make_slot, book, deliver
 ):
     first = book(tornio_slot, email="maija@example.com")
     second = book(make_slot(tornio, helsinki(2026, 12, 8, 10, 0)), email="")
+    deliver()
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        phone_client.post(
-            APPOINTMENTS,
-            {"action": "cancel_appointments", ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
-        )
+    phone_client.post(
+        APPOINTMENTS,
+        {"action": "cancel_appointments", ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
+    )
+    deliver()
 
     (message,) = mail.outbox
     assert message.to == ["maija@example.com"]
@@ -267,17 +270,18 @@ def test_appointment_change__new_slot__emails_the_new_time(
     make_slot,
     topic,
     book,
-    django_capture_on_commit_callbacks,
+    deliver,
 ):
     appointment = book(tornio_slot, email="maija@example.com")
     new_slot = make_slot(tornio, helsinki(2026, 12, 8, 10, 0))
     url = reverse("admin:appointments_appointment_change", args=[appointment.pk])
+    deliver()
+    mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        phone_client.post(
-            url,
-            {**_booking(new_slot, topic, email="maija@example.com"), "status": "booked"},
-        )
+    phone_client.post(
+        url, {**_booking(new_slot, topic, email="maija@example.com"), "status": "booked"}
+    )
+    deliver()
 
     (message,) = mail.outbox
     assert message.subject == "Kelan ajanvarauksesi on siirretty päivälle ti 8.12.2026"

@@ -123,7 +123,7 @@ def test_offered_windows__after_dst_change__start_at_local_nine(offices, pin_clo
     assert first == datetime.datetime(2026, 10, 26, 7, 0, tzinfo=datetime.UTC)
 
 
-def test_offered_windows__next_working_day_closed_by_phone_exception__offers_only_today(
+def test_offered_windows__next_working_day_closed_by_phone_exception__the_next_open_day_instead(
     offices, pin_clock
 ):
     DateException.objects.create(
@@ -134,7 +134,37 @@ def test_offered_windows__next_working_day_closed_by_phone_exception__offers_onl
         reason="Koulutus",
     )
     pin_clock(helsinki(2026, 12, 4, 14, 0))
-    assert offered() == {datetime.date(2026, 12, 4): ["14:30", "15:00", "15:30"]}
+    assert offered() == {
+        datetime.date(2026, 12, 4): ["14:30", "15:00", "15:30"],
+        datetime.date(2026, 12, 8): ALL_DAY,
+    }
+    (closed,) = rules.callback_days().closed
+    assert (closed.date, closed.exceptions) == (datetime.date(2026, 12, 7), ["Koulutus"])
+
+
+def test_offered_windows__domain_example_friday_1520_monday_closed__tuesday_only(
+    offices, pin_clock
+):
+    # DOMAIN.md: Fri 2027-01-15 15:20, phone service closed Mon 01-18 -> Tue 01-19 only.
+    DateException.objects.create(
+        office=offices["phone"], date=datetime.date(2027, 1, 18), closed=True, reason="Huolto"
+    )
+    pin_clock(helsinki(2027, 1, 15, 15, 20))
+    assert offered() == {datetime.date(2027, 1, 19): ALL_DAY}
+
+
+def test_offered_windows__two_closed_days_in_a_row__both_passed_over(offices, pin_clock):
+    for day in (7, 8):
+        DateException.objects.create(
+            office=offices["phone"],
+            date=datetime.date(2026, 12, day),
+            service=ServiceKind.PHONE,
+            closed=True,
+            reason="Koulutus",
+        )
+    pin_clock(helsinki(2026, 12, 4, 16, 30))
+    assert offered() == {datetime.date(2026, 12, 9): ALL_DAY}
+    assert [day.date.day for day in rules.callback_days().closed] == [7, 8]
 
 
 def test_offered_windows__today_closed_by_whole_office_exception__offers_next_day(

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from callbacks import rules
 from callbacks.models import CallbackRequest
+from offices.models import DateException, ServiceKind
 from tests.conftest import FRIDAY_14
 from tests.factories import UserFactory, helsinki
 
@@ -460,3 +461,23 @@ def test_admin__date_hierarchy_in_range__filters(client, friday, make_callback, 
     url = "/admin/callbacks/callbackrequest/?show=all&window_start__year=2026"
     assert callback.reference in client.get(f"{url}&window_start__month=12").content.decode()
     assert callback.reference not in client.get(f"{url}&window_start__month=11").content.decode()
+
+
+def test_request_form__next_working_day_closed__says_why_it_offers_the_day_after(
+    client, friday, offices
+):
+    DateException.objects.create(
+        office=offices["phone"],
+        date=datetime.date(2026, 12, 7),
+        service=ServiceKind.PHONE,
+        closed=True,
+        reason="Koulutus",
+    )
+
+    html = client.get("/callbacks/").content.decode()
+
+    assert (
+        "Puhelinpalvelu on suljettu ma 7.12.2026 (Koulutus), joten tarjoamme seuraavaa "
+        "päivää, jona se on auki." in html
+    )
+    assert "ti 8.12.2026" in html

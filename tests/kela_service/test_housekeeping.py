@@ -42,8 +42,8 @@ def test_housekeeping__twice__the_second_run_changes_nothing(offices, pin_clock,
     schedules_after_first = schedules()
     second = housekeeping()
 
-    assert "Generate appointment slots: 0 slots created" not in first
-    assert "Generate appointment slots: 0 slots created up to 2027-01-28" in second
+    assert "Follow the hours: 0 slots created" not in first
+    assert "Follow the hours: 0 slots created, 0 closed, 0 reopened" in second
     assert set(Slot.objects.values_list("office_id", "starts_at")) == slots
     assert schedules() == schedules_after_first
     assert "Schedules: 0 created or updated." in second
@@ -53,7 +53,7 @@ def test_housekeeping__twice__the_second_run_changes_nothing(offices, pin_clock,
 
 
 def test_housekeeping__29_days_later__slots_reach_the_new_horizon_none_twice(
-    offices, pin_clock, settings
+    offices, pin_clock, settings, client
 ):
     settings.APPOINTMENT_HORIZON_WEEKS = 8
     pin_clock(D)
@@ -71,12 +71,20 @@ def test_housekeeping__29_days_later__slots_reach_the_new_horizon_none_twice(
     }
     assert max(tornio_days) > datetime.date(2027, 1, 28)
     assert max(tornio_days) <= horizon
-    # Every Monday and Tuesday up to the horizon that is a working day has its slots.
+    # Every Monday and Tuesday up to the horizon that is a working day has its slots,
+    # and the availability API offers them (from the minimum notice on).
+    response = client.get(
+        "/api/v1/appointments/availability",
+        {"office": "tornio", "start": "2027-01-01", "end": horizon.isoformat()},
+    )
+    offered = {datetime.date.fromisoformat(s["start"][:10]) for s in response.json()["slots"]}
     day = datetime.date(2027, 1, 1)
     while day <= horizon:
         if day.weekday() in (0, 1) and hours.is_working_day(day):
             assert day in tornio_days, day
+            assert day in offered, day
         day += datetime.timedelta(days=1)
+    assert max(offered) > datetime.date(2027, 1, 28)
 
 
 def test_housekeeping__delivers_queued_notifications(pin_clock):
@@ -87,7 +95,7 @@ def test_housekeeping__delivers_queued_notifications(pin_clock):
 
     assert "Deliver notifications: 1 sent, 0 to retry, 0 failed" in out
     assert Message.objects.get().status == Status.SENT
-    assert "Generate appointment slots" not in out
+    assert "Follow the hours" not in out
 
 
 def test_housekeeping__purges_messages_past_retention(pin_clock, settings):
@@ -131,8 +139,9 @@ def test_schedules__one_per_job_after_migrate(pin_clock):
 
     assert {name: (func, minutes) for name, (func, _, minutes, _, _) in schedules().items()} == {
         "kela: Deliver notifications": ("kela_service.jobs.deliver_notifications", 1),
-        "kela: Generate appointment slots": ("kela_service.jobs.generate_slots", 15),
+        "kela: Follow the hours": ("kela_service.jobs.follow_hours", 15),
         "kela: Send appointment reminders": ("kela_service.jobs.send_reminders", 15),
+        "kela: Expire lapsed callback requests": ("kela_service.jobs.expire_callbacks", 15),
         "kela: Purge personal data": ("kela_service.jobs.purge_personal_data", 15),
     }
 
@@ -148,11 +157,11 @@ def test_schedules_ensure__keeps_next_runs_updates_changes_and_removes_retired_j
     Schedule.objects.create(name="Someone else's", func="somewhere.else")
 
     settings.HOUSEKEEPING_MINUTES = 30
-    assert jobs.schedules_ensure() == 4  # three intervals changed, one job retired
+    assert jobs.schedules_ensure() == 5  # four intervals changed, one job retired
 
     assert jobs.schedules_ensure() == 0
     assert not Schedule.objects.filter(name="kela: Retired job").exists()
     assert Schedule.objects.filter(name="Someone else's").exists()
-    assert Schedule.objects.get(name="kela: Generate appointment slots").minutes == 30
+    assert Schedule.objects.get(name="kela: Follow the hours").minutes == 30
     ours = Schedule.objects.filter(name__startswith="kela: ")
     assert set(ours.values_list("next_run", flat=True)) == {D + datetime.timedelta(minutes=5)}

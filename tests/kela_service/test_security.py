@@ -99,7 +99,9 @@ def test_deploy_check__proxy_header_with_num_proxies__no_warning(settings):
         ("/appointments/manage/abcDEF123_-x/cancel/", "/appointments/manage/***/cancel/"),
         ("/sv/appointments/booked/abcDEF123/", "/sv/appointments/booked/***/"),
         ("/en/callbacks/K7M2QX9P/s3cr3t-token/", "/en/callbacks/K7M2QX9P/***/"),
+        ("/m/abcDEF123_-x/", "/m/***/"),
         ("/offices/kemi/", "/offices/kemi/"),
+        ("/sv/mobile/", "/sv/mobile/"),
     ],
 )
 def test_access_log__private_links__masked(path, masked):

@@ -3,24 +3,9 @@ GatewayAPI server."""
 
 import pytest
 
-from notifications import sms
 from notifications.outbox import notify
 from tests.factories import UserFactory
 from tests.notifications.fake_gatewayapi import FakeGatewayApi
-
-
-@pytest.fixture(autouse=True)
-def _sms_in_memory(settings):
-    """SMS go to ``notifications.sms.memory_outbox`` unless a test says otherwise."""
-    settings.SMS_URL = "memory://"
-    sms.memory_outbox.clear()
-    yield
-    sms.memory_outbox.clear()
-
-
-@pytest.fixture
-def sms_outbox():
-    return sms.memory_outbox
 
 
 @pytest.fixture

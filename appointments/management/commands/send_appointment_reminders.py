@@ -7,9 +7,10 @@ from ...reminders import reminders_send
 
 class Command(BaseCommand):
     help = (
-        "Email a reminder to every citizen with an email address whose appointment is "
-        "tomorrow (local date). Exactly once per appointment, also when two copies run "
-        "at the same time. Run it daily, e.g. at 12:00."
+        "Queue a reminder (e-mail and SMS, through the outbox) to every citizen whose "
+        "appointment is tomorrow (local date), from REMINDER_HOUR on. Exactly once per "
+        "appointment, also when two copies run at the same time. The housekeeping job "
+        "runs it; this command is for operators."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +25,5 @@ class Command(BaseCommand):
                 day = datetime.date.fromisoformat(date)
             except ValueError:
                 raise CommandError(f"Not a date (YYYY-MM-DD): {date}") from None
-        sent, failed = reminders_send(day=day)
-        self.stdout.write(f"Sent {sent} reminders.")
-        if failed:
-            self.stderr.write(f"{failed} reminders failed; they will be retried on the next run.")
+        reminded = reminders_send(day=day)
+        self.stdout.write(f"Queued reminders for {reminded} appointments.")
