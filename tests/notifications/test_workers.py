@@ -18,84 +18,24 @@ the counts.
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from notifications.models import Message, Status
 from notifications.outbox import notify
 from tests.factories import UserFactory
+from tests.workers import Workers, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MESSAGES = 200
 LEASE_SECONDS = 3
-
-
-def database_url():
-    """This test process's database, for the workers."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Workers:
-    """``manage.py qcluster`` processes, each the leader of its own process group so
-    that a kill takes the whole cluster (its worker, pusher and monitor) as a machine
-    failure would. Whatever is still running at the end is stopped."""
-
-    def __init__(self, folder, env):
-        self.folder = folder
-        self.env = env
-        self.processes = []
-
-    def start(self, **extra_env):
-        log = open(self.folder / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=settings.BASE_DIR,
-            env={**self.env, **extra_env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        process.log = log
-        self.processes.append(process)
-        return process
-
-    def kill(self, process):
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-    def stop(self, process):
-        if process.poll() is None:
-            process.terminate()  # the cluster's own process stops its children
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill(process)
-        process.log.close()
-
-    def logs(self):
-        return "\n".join(
-            f"--- worker {n}\n{(self.folder / f'worker-{n}.log').read_text(errors='replace')}"
-            for n in range(len(self.processes))
-        )
-
-    def stop_all(self):
-        for process in self.processes:
-            self.stop(process)
 
 
 @pytest.fixture
