@@ -51,8 +51,10 @@ messages: $(VENV)/.installed
 	cd callbacks && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
+## bench: the booking race, then booking throughput with e-mail in vs out of the request
 bench: $(VENV)/.installed
 	$(PY) bench/booking_race.py
+	$(PY) bench/email_offload.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles

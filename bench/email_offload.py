@@ -21,6 +21,7 @@ e-mail was sent by the worker.
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -191,7 +192,7 @@ def variant(name, tree, args, smtp, scratch):
         manage(tree, env, "migrate", "--no-input")
         manage(tree, env, "seed_demo", "--allow-production")
         manage(tree, env, "collectstatic", "--no-input")
-        setup = __import__("json").loads(manage(tree, env, "shell", "-c", SETUP))
+        setup = json.loads(manage(tree, env, "shell", "-c", SETUP).strip().splitlines()[-1])
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute("CREATE TABLE bench_ping (id serial PRIMARY KEY, at timestamptz)")
         port = free_port()
