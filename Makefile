@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# The apps with catalogues of their own (the project's is locale/).
+APPS := offices notifications citizens appointments callbacks
 
 .PHONY: run test test-postgres lint format messages bench clean
 
@@ -44,11 +46,10 @@ format: $(VENV)/.installed
 
 ## messages: refresh and compile translations (needs Debian's gettext)
 messages: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=notifications --ignore=appointments --ignore=callbacks
-	cd offices && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
-	cd notifications && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
-	cd appointments && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
-	cd callbacks && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench $(APPS:%=--ignore=%)
+	for app in $(APPS); do \
+		(mkdir -p $$app/locale && cd $$app && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en) || exit 1; \
+	done
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 ## bench: the booking race, then booking throughput with e-mail in vs out of the request

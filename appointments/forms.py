@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from citizens import rules as citizen_rules
 from offices import hours
 from offices.forms import ChoiceList, IdChoiceField, LocalDateField, Picker, RuleWriteMixin
 from offices.models import Office, Topic
@@ -125,11 +126,6 @@ class BookingForm(AppointmentForm):
     submission_token = forms.CharField(
         required=False, max_length=SUBMISSION_TOKEN_MAX_LENGTH, widget=forms.HiddenInput
     )
-    # Which button of the confirm page was pressed: book, or go back to edit the details.
-    BOOK, EDIT = "book", "edit"
-    action = forms.ChoiceField(
-        required=False, choices=[(BOOK, BOOK), (EDIT, EDIT)], widget=forms.HiddenInput
-    )
 
     def __init__(self, *args, **kwargs):
         kwargs["user"] = None
@@ -155,10 +151,11 @@ class BookingForm(AppointmentForm):
         fields["name"].error_messages["required"] = _("Enter your name.")
         fields["phone"].error_messages["required"] = _("Enter your phone number.")
 
-    def chosen_action(self):
-        """ "book", "edit" or "" (the details page's Continue)."""
-        self.is_valid()
-        return self.cleaned_data.get("action", "")
+    def clean_phone(self):
+        # A citizen's number must be one we can prove by a text message.
+        phone = self.cleaned_data["phone"]
+        citizen_rules.check_provable(phone)
+        return phone
 
     def booked_from_this_page(self):
         """The booking this page's token made already (a double click), or None."""

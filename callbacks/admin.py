@@ -6,7 +6,7 @@ from notifications.admin import MessageInline
 from offices import hours
 from offices.admin_tools import RuleFormAdminMixin, SafeDateHierarchyMixin
 
-from .forms import CallbackForm
+from .forms import StaffCallbackForm
 from .models import CallbackAttempt, CallbackRequest
 
 
@@ -107,7 +107,7 @@ class CallbackRequestAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.Mod
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = CallbackForm
+            kwargs["form"] = StaffCallbackForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):

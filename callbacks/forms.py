@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from citizens import rules as citizen_rules
 from offices import hours
 from offices.forms import ChoiceList, LocalDateField, RuleWriteMixin
 from offices.models import Topic
@@ -22,6 +23,11 @@ from .models import MESSAGE_MAX_LENGTH, CallbackAttempt, CallbackRequest
 
 
 class CallbackForm(RuleWriteMixin, forms.ModelForm):
+    """A callback request as a citizen leaves it (their number must be one we can prove
+    by a text message); ``StaffCallbackForm`` is the same for staff taking a call."""
+
+    citizen = True
+
     window = forms.ChoiceField(
         label=_("Time of the call"),
         widget=ChoiceList(list_class="window-choices"),
@@ -88,6 +94,12 @@ class CallbackForm(RuleWriteMixin, forms.ModelForm):
         ]
         self.fields["topic"].label_from_instance = lambda topic: topic.name
 
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if self.citizen:
+            citizen_rules.check_provable(phone)
+        return phone
+
     @staticmethod
     def closure_note(day):
         """Why a working day is not offered: the phone service is closed then."""
@@ -110,6 +122,12 @@ class CallbackForm(RuleWriteMixin, forms.ModelForm):
             message=data.get("message", ""),
             now=self.now,
         )
+
+
+class StaffCallbackForm(CallbackForm):
+    """Staff add a request for a caller (admin): no proof of the number by SMS."""
+
+    citizen = False
 
 
 class AttemptForm(RuleWriteMixin, forms.Form):

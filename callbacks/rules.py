@@ -27,7 +27,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
@@ -68,11 +67,11 @@ error = ErrorCatalogue(
         WINDOW_FULL: _("This time is fully booked. Please choose another time."),
         TOPIC_REQUIRED: _("Choose a topic."),
         LANGUAGE_REQUIRED: _("Choose a language."),
+        # Neutral: it says nothing of the other request's time or reference.
         OPEN_REQUEST_EXISTS: _(
-            "There is already an open callback request for this number: we will call "
-            "on %(day)s between %(start)s and %(end)s. To choose another time, first cancel "
-            "that request with the cancel link on its confirmation page (reference "
-            "%(reference)s), or call the phone service."
+            "There is already an open callback request for this number. To choose another "
+            "time, first cancel that request with the link on its confirmation page or in "
+            "its text message, or call the phone service."
         ),
         BUSY: _("Many people are asking for callbacks right now. Please try again."),
         IN_PROGRESS: _(
@@ -268,20 +267,8 @@ def callbacks_expire(*, now=None, phone=None):
     return lapsed.update(status=Status.EXPIRED, closed_at=now, updated_at=now)
 
 
-def lazy_str(function):
-    return lazy(function, str)
-
-
-def open_request_error(existing):
-    # The times are written when the message is, in the reader's language.
-    return error(
-        OPEN_REQUEST_EXISTS,
-        field="phone",
-        day=lazy_str(hours.format_date)(existing.window_start),
-        start=lazy_str(hours.format_time)(existing.window_start),
-        end=lazy_str(hours.format_time)(existing.window_end),
-        reference=existing.reference,
-    )
+def open_request_error():
+    return error(OPEN_REQUEST_EXISTS, field="phone")
 
 
 def _create_once(*, phone, start, topic, language, message, now):
@@ -289,7 +276,7 @@ def _create_once(*, phone, start, topic, language, message, now):
     callbacks_expire(phone=phone, now=now)
     existing = CallbackRequest.objects.open().filter(phone=phone).first()
     if existing is not None:
-        raise open_request_error(existing)
+        raise open_request_error()
     taken = set(CallbackRequest.objects.live().in_window(start).values_list("place", flat=True))
     place = next((p for p in range(1, window_capacity() + 1) if p not in taken), None)
     if place is None:

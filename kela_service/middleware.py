@@ -1,6 +1,8 @@
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from .ratelimit import client_address
+
 
 class StaffAwareLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, except on the staff pages.
@@ -19,3 +21,16 @@ class StaffAwareLocaleMiddleware(LocaleMiddleware):
         translation.activate(translation.get_language_from_request(request))
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+
+class ClientAddressMiddleware:
+    """``request.client_address``: the client's address as the proxies tell it
+    (``ratelimit.client_address``), computed once, for the apps, which do not import
+    the project package."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.client_address = client_address(request)
+        return self.get_response(request)

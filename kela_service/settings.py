@@ -52,6 +52,9 @@ env = environ.Env(
     HOUSEKEEPING_MINUTES=(int, 15),
     # Reminders of tomorrow's appointments are queued from this local hour on.
     REMINDER_HOUR=(int, 12),
+    # Proof of the phone number: codes per number and per client network in an hour.
+    PHONE_CODES_PER_NUMBER=(int, 3),
+    PHONE_CODES_PER_NETWORK=(int, 20),
     # Booking rules (editable without code changes)
     APPOINTMENT_MIN_NOTICE_MINUTES=(int, 120),
     APPOINTMENT_HORIZON_WEEKS=(int, 8),
@@ -97,6 +100,7 @@ INSTALLED_APPS = [
     "kela_service",
     "offices",
     "notifications",
+    "citizens",
     "appointments",
     "callbacks",
 ]
@@ -106,6 +110,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kela_service.middleware.StaffAwareLocaleMiddleware",
+    "kela_service.middleware.ClientAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "kela_service.ratelimit.PublicPostRateLimitMiddleware",
@@ -242,6 +247,8 @@ Q_CLUSTER = {
 }
 HOUSEKEEPING_MINUTES = env("HOUSEKEEPING_MINUTES")
 REMINDER_HOUR = env("REMINDER_HOUR")
+PHONE_CODES_PER_NUMBER = env("PHONE_CODES_PER_NUMBER")
+PHONE_CODES_PER_NETWORK = env("PHONE_CODES_PER_NETWORK")
 
 # Security headers (check --deploy passes with PRODUCTION on).
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from citizens import rules as citizen_rules
 from notifications import sms
 from notifications.outbox import deliver_due
 from offices.demo import seed_offices
@@ -44,6 +45,20 @@ def deliver(db):
 
 
 @pytest.fixture
+def prove_phone(client, db):
+    """``prove_phone("040 ...")``: the number counts as proven by its SMS code in the
+    test client's browser session (as after the code step)."""
+
+    def prove(*phones):
+        session = client.session
+        for phone in phones:
+            citizen_rules.prove(session, phone)
+        session.save()
+
+    return prove
+
+
+@pytest.fixture
 def offices(db):
     """Tornio, Kemi and the phone service with the hours of DOMAIN.md, and the topics."""
     return seed_offices()
@@ -81,9 +96,12 @@ def pin_clock():
 
 
 @pytest.fixture
-def friday(offices, pin_clock):
-    """The clock pinned at Friday 4 December 2026 14:00 in Helsinki, offices seeded."""
-    return pin_clock(FRIDAY_14)
+def friday(offices, pin_clock, prove_phone):
+    """The clock pinned at Friday 4 December 2026 14:00 in Helsinki, offices seeded, and
+    040 123 4567 proven in the test client's session (as after the code step)."""
+    pinned = pin_clock(FRIDAY_14)
+    prove_phone("040 123 4567")
+    return pinned
 
 
 @pytest.fixture

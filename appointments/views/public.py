@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from citizens.forms import ActionForm
+from citizens.views import phone_proof
 from offices import hours
 from offices.models import Office, Topic
 
@@ -264,17 +266,25 @@ def confirm(request):
         return _back(request, where)
     choice = Choice.of(where.cleaned_data)
     form = BookingForm(request.POST)
-    action = form.chosen_action()
-    if action == BookingForm.BOOK:
-        appointment = form.save() if form.is_valid() else None
+    action = ActionForm(request.POST).chosen()
+    if action == ActionForm.EDIT or not form.is_valid():
+        # A double click on "Book" after the first one booked: that booking.
+        if action == ActionForm.BOOK and (appointment := form.booked_from_this_page()):
+            return redirect("appointments:booked", token=appointment.manage_token)
+        return _render_details(request, form, choice)
+    # Nothing is stored for a number not proven in this session: the code step first.
+    proof = phone_proof(request, form.cleaned_data["phone"], action=action)
+    if not proof.proven:
+        context = {"form": form, "choice": choice, "proof": proof, **_steps("confirm", choice)}
+        return render(request, "appointments/public/code.html", context)
+    if action == ActionForm.BOOK:
+        appointment = form.save()
         # Lost the race for the last place, or (a double click) this very page booked
         # already: then that booking is the answer.
         appointment = appointment or form.booked_from_this_page()
         if appointment is None:
             return _render_details(request, form, choice)
         return redirect("appointments:booked", token=appointment.manage_token)
-    if action == BookingForm.EDIT or not form.is_valid():
-        return _render_details(request, form, choice)
     context = {
         "form": form,
         "choice": choice,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from citizens.forms import ActionForm
+from citizens.views import phone_proof
 from offices.models import Office
 
 from .. import rules
@@ -21,12 +23,19 @@ from ..models import CallbackRequest
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_callback(request):
-    if request.method == "POST":
-        form = CallbackForm(request.POST)
-        if form.is_valid() and (callback := form.save()) is not None:
-            return redirect(callback)
-    else:
+    """The form; then, for a number not proven in this session, the code step; then the
+    request is stored and the citizen sees its page."""
+    if request.method != "POST":
         form = CallbackForm(initial={"language": (request.LANGUAGE_CODE or "fi")[:2]})
+        return render(request, "callbacks/request_form.html", {"form": form})
+    form = CallbackForm(request.POST)
+    action = ActionForm(request.POST).chosen()
+    if action != ActionForm.EDIT and form.is_valid():
+        proof = phone_proof(request, form.cleaned_data["phone"], action=action)
+        if not proof.proven:
+            return render(request, "callbacks/request_code.html", {"form": form, "proof": proof})
+        if (callback := form.save()) is not None:
+            return redirect(callback)
     return render(request, "callbacks/request_form.html", {"form": form})
 
 

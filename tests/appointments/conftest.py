@@ -64,9 +64,12 @@ def finnish(text):
 
 
 @pytest.fixture
-def wednesday(offices, pin_clock):
-    """The citizen tests' clock: Wednesday 2.12.2026 10:00 (``public_helpers.NOW``)."""
+def wednesday(offices, pin_clock, prove_phone):
+    """The citizen tests' clock: Wednesday 2.12.2026 10:00 (``public_helpers.NOW``), and
+    the details' number (040 123 4567) proven in the test client's session, as after
+    the code step (tests/citizens tests the step itself)."""
     pin_clock(public_helpers.NOW)
+    prove_phone("040 123 4567")
     return offices
 
 

@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -16,6 +17,7 @@ from django.test import Client
 from appointments import rules
 from appointments.forms import AppointmentForm
 from appointments.models import Appointment, Slot, new_submission_token
+from citizens import rules as citizen_rules
 from tests.appointments.public_helpers import details, url
 from tests.factories import helsinki
 
@@ -99,10 +101,17 @@ def test_concurrent_bookings__of_one_slot__never_exceed_its_capacity(
 
 
 def book_on_one_confirm_page(slot, token):
-    """Every thread presses "Book" on the same confirm page (a double click, or more)."""
+    """Every thread presses "Book" on the same confirm page (a double click, or more):
+    one browser session, in which the number was proven by its code."""
+    browser = Client()
+    session = browser.session
+    citizen_rules.prove(session, details(slot)["phone"])
+    session.save()
 
     def attempt(number):
-        response = Client().post(
+        client = Client()
+        client.cookies.load({settings.SESSION_COOKIE_NAME: session.session_key})
+        response = client.post(
             url("confirm"), {**details(slot), "submission_token": token, "action": "book"}
         )
         return (response.status_code, response.get("Location"))

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.forms import inlineformset_factory
+from django.utils import translation
 
 from offices.forms import WeeklyRuleFormSet
 from offices.models import DateException, HoursPeriod, Office, ServiceKind, Weekday, WeeklyRule
@@ -358,7 +359,8 @@ def test_rule_formset__overlapping_rules_of_one_kind_on_one_weekday__rejected():
     assert not formset.is_valid()
     errors = formset.non_form_errors().as_data()
     assert [e.code for e in errors] == ["overlap"]
-    assert "9.00–12.00" in str(formset.non_form_errors())
+    with translation.override("fi"):
+        assert "9.00–12.00" in str(formset.non_form_errors())
 
 
 def test_rule_formset__rule_inside_another__rejected():
