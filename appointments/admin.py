@@ -25,7 +25,7 @@ from offices import hours
 from offices.admin_tools import DefaultChoiceFilter, RuleFormAdminMixin, SafeDateHierarchyMixin
 from offices.models import Office
 
-from . import rules
+from . import roles, rules
 from .forms import AppointmentForm
 from .models import Appointment, Slot
 
@@ -328,6 +328,7 @@ class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAd
         "cancelled_at",
         "reminder_sent_at",
         "affected_at",
+        "cap_override_reason",
     ]
     add_fieldsets = [
         (None, {"fields": ["slot", "topic"]}),
@@ -352,6 +353,11 @@ class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAd
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
+            if request.user.has_perm(roles.OVERRIDE_CAP_PERMISSION):
+                return [
+                    *self.add_fieldsets,
+                    (_("Limit per number"), {"fields": ["cap_override_reason"]}),
+                ]
             return self.add_fieldsets
         return [
             (None, {"fields": ["slot", "status", "topic"]}),

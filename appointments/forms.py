@@ -22,7 +22,7 @@ from offices.models import Office, Topic
 from offices.phone import FinnishPhoneNumberField
 from offices.references import REFERENCE_ALPHABET, REFERENCE_LENGTH
 
-from . import rules
+from . import roles, rules
 from .models import SUBMISSION_TOKEN_MAX_LENGTH, Appointment, Slot
 
 
@@ -58,7 +58,16 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
 
     class Meta:
         model = Appointment
-        fields = ["slot", "name", "phone", "email", "language", "topic", "note"]
+        fields = [
+            "slot",
+            "name",
+            "phone",
+            "email",
+            "language",
+            "topic",
+            "note",
+            "cap_override_reason",
+        ]
         field_classes = {
             "slot": SlotChoiceField,
             "topic": TopicChoiceField,
@@ -80,6 +89,10 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
         if "note" in self.fields:
             self.fields["note"].max_length = Appointment.NOTE_MAX_LENGTH
             self.fields["note"].widget.attrs["maxlength"] = Appointment.NOTE_MAX_LENGTH
+        if "cap_override_reason" in self.fields and not (
+            user is not None and user.has_perm(roles.OVERRIDE_CAP_PERMISSION)
+        ):
+            del self.fields["cap_override_reason"]
 
     def clean_slot(self):
         slot = self.cleaned_data["slot"]
@@ -108,6 +121,7 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
             note=data.get("note", ""),
             booked_by=self.user,
             submission_token=data.get("submission_token") or None,
+            cap_override_reason=data.get("cap_override_reason", ""),
         )
 
 

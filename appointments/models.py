@@ -234,6 +234,13 @@ class Appointment(models.Model):
     reminder_sent_at = models.DateTimeField(
         _("reminder sent"), null=True, blank=True, editable=False
     )
+    # The booking's place among its number's upcoming bookings (1..APPOINTMENTS_PER_PHONE,
+    # unique per number: the database holds the cap); None once it has started, was
+    # cancelled, or staff booked past the cap with a reason.
+    phone_place = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    cap_override_reason = models.CharField(
+        _("reason to exceed the limit per number"), max_length=200, blank=True
+    )
     # Set when a change of hours closed the booked time (the booking stands: the citizen
     # moves or cancels it, or staff call them); cleared when the time opens again.
     affected_at = models.DateTimeField(
@@ -258,11 +265,23 @@ class Appointment(models.Model):
                 condition=~Q(submission_token=""),
                 name="appointments_unique_submission_token",
             ),
+            # At most APPOINTMENTS_PER_PHONE upcoming bookings per number, whatever the
+            # concurrency: each holds a numbered place (appointments.rules.appointment_book).
+            models.UniqueConstraint(
+                fields=["phone", "phone_place"],
+                condition=Q(phone_place__isnull=False),
+                name="appointments_one_booking_per_phone_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone_place__isnull=True) | Q(phone_place__gte=1),
+                name="appointments_phone_place_positive",
+            ),
         ]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["phone"])]
         # Office staff mark arrivals on the day list without the right to edit bookings.
         permissions = [
-            ("mark_appointment_status", "Can mark appointments arrived, done or no-show")
+            ("mark_appointment_status", "Can mark appointments arrived, done or no-show"),
+            ("override_phone_cap", "Can book past the limit of bookings per number"),
         ]
 
     def __str__(self):

@@ -13,6 +13,9 @@ from offices.roles import OFFICE_STAFF, PHONE_SERVICE
 # daily list, without the right to edit bookings in the admin.
 MARK_STATUS_CODENAME = "mark_appointment_status"
 MARK_PERMISSION = f"appointments.{MARK_STATUS_CODENAME}"
+# Declared on Appointment.Meta.permissions, granted to no group: booking past the limit of
+# upcoming bookings per number, with a recorded reason (administrators).
+OVERRIDE_CAP_PERMISSION = "appointments.override_phone_cap"
 
 GROUP_PERMISSIONS = {
     PHONE_SERVICE: [

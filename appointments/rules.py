@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
@@ -48,6 +49,8 @@ TOO_FAR = "too_far"
 TOO_LATE = "too_late"
 NOT_ACTIVE = "not_active"
 ALREADY_BOOKED = "already_booked"
+PHONE_CAP = "phone_cap"
+BUSY = "busy"
 
 error = ErrorCatalogue(
     {
@@ -58,8 +61,16 @@ error = ErrorCatalogue(
         TOO_LATE: _("This booking can no longer be changed because the appointment has started."),
         NOT_ACTIVE: _("This booking has been cancelled."),
         ALREADY_BOOKED: _("This booking has already been made."),
+        PHONE_CAP: _(
+            "This number already has %(count)s upcoming appointments: %(bookings)s. To book "
+            "another, cancel or move one of them with the link in its confirmation, or "
+            "find it with its booking reference."
+        ),
+        BUSY: _("Many people are booking right now. Please try again."),
     }
 )
+# How often a booking retries after losing a race for a number's place.
+MAX_WRITE_ATTEMPTS = 10
 # The codes that say something about the chosen time: forms show them on the slot.
 SLOT_ERRORS = frozenset({SLOT_TAKEN, SLOT_UNAVAILABLE, TOO_SOON, TOO_FAR})
 
@@ -174,42 +185,81 @@ def appointment_book(
     note="",
     booked_by=None,
     submission_token=None,
+    cap_override_reason="",
 ):
     """Book one place of ``slot``. Raises ValidationError (code ``slot_taken`` when the
     last place went to someone else). ``booked_by`` None means the citizen on the web,
     for whom the booking window applies. A ``submission_token`` that has already booked
-    (a second click on the same page) raises ``already_booked``."""
+    (a second click on the same page) raises ``already_booked``. A number holds at most
+    APPOINTMENTS_PER_PHONE upcoming bookings (``phone_cap``), unless staff allowed to
+    give a ``cap_override_reason`` do so (recorded on the booking)."""
     now = timezone.now()
     phone = parse_phone(phone, field="phone")
-    try:
-        with transaction.atomic():
-            slot = Slot.objects.select_related("office").get(pk=slot.pk)
+    for _attempt in range(MAX_WRITE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                slot = Slot.objects.select_related("office").get(pk=slot.pk)
+                if _submitted(submission_token):
+                    raise error(ALREADY_BOOKED)
+                appointment = Appointment(
+                    slot=slot,
+                    channel=slot.channel,
+                    name=name,
+                    phone=phone,
+                    email=email,
+                    language=language,
+                    topic=topic,
+                    note=note,
+                    booked_by=booked_by,
+                    updated_by=booked_by,
+                    submission_token=submission_token or "",
+                    cap_override_reason=cap_override_reason,
+                )
+                appointment.full_clean(exclude=["slot", "submission_token"])
+                _take_place(slot, now=now, citizen=booked_by is None)
+                if not cap_override_reason:
+                    appointment.phone_place = _phone_place(phone, now)
+                appointment.save()
+                notices.notify_citizen(appointment, notices.CONFIRMED)
+        except IntegrityError:
+            # The same token committed meanwhile (PostgreSQL waits for it on the index),
+            # or another booking of this number took its place: look again.
             if _submitted(submission_token):
-                raise error(ALREADY_BOOKED)
-            appointment = Appointment(
-                slot=slot,
-                channel=slot.channel,
-                name=name,
-                phone=phone,
-                email=email,
-                language=language,
-                topic=topic,
-                note=note,
-                booked_by=booked_by,
-                updated_by=booked_by,
-                submission_token=submission_token or "",
-            )
-            appointment.full_clean(exclude=["slot", "submission_token"])
-            _take_place(slot, now=now, citizen=booked_by is None)
-            appointment.save()
-            notices.notify_citizen(appointment, notices.CONFIRMED)
-    except IntegrityError:
-        # The same token committed meanwhile (PostgreSQL waits for it on the index).
-        if _submitted(submission_token):
-            raise error(ALREADY_BOOKED) from None
-        raise
-    slot.refresh_from_db(fields=["booked_count"])
-    return appointment
+                raise error(ALREADY_BOOKED) from None
+            continue
+        slot.refresh_from_db(fields=["booked_count"])
+        return appointment
+    raise error(BUSY)
+
+
+def phone_cap():
+    return settings.APPOINTMENTS_PER_PHONE
+
+
+def _phone_place(phone, now):
+    """The lowest free place (1..APPOINTMENTS_PER_PHONE) among ``phone``'s upcoming
+    active bookings, or the PHONE_CAP error that lists them. Places of bookings that
+    have started are given back first. The database keeps (phone, place) unique, so of
+    two bookings racing for the last place one fails and looks again."""
+    mine = Appointment.objects.filter(phone=phone, phone_place__isnull=False)
+    mine.filter(slot__starts_at__lte=now).update(phone_place=None)
+    taken = set(mine.values_list("phone_place", flat=True))
+    place = next((p for p in range(1, phone_cap() + 1) if p not in taken), None)
+    if place is None:
+        upcoming = mine.select_related("slot__office").order_by("slot__starts_at")
+        raise error(
+            PHONE_CAP,
+            field="phone",
+            count=len(taken),
+            bookings=lazy(_list_bookings, str)(list(upcoming)),
+        )
+    return place
+
+
+def _list_bookings(appointments):
+    return "; ".join(
+        f"{hours.format_datetime(a.slot.starts_at)} {a.slot.office}" for a in appointments
+    )
 
 
 def booked_with(submission_token):
@@ -245,7 +295,10 @@ def appointment_cancel(*, appointment, by=None):
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = timezone.now()
         appointment.updated_by = by
-        appointment.save(update_fields=["status", "cancelled_at", "updated_by", "updated_at"])
+        appointment.phone_place = None  # the number may book another
+        appointment.save(
+            update_fields=["status", "cancelled_at", "updated_by", "updated_at", "phone_place"]
+        )
         _release_place(appointment.slot_id)
         notices.notify_citizen(appointment, notices.CANCELLED)
     return appointment
@@ -445,5 +498,5 @@ def appointments_purge(*, before):
     statistics (office, time, topic, channel, status, language) kept. Idempotent.
     Returns the number anonymised."""
     return Appointment.objects.filter(slot__ends_at__lt=before, anonymised_at__isnull=True).update(
-        name="", phone="", email="", note="", anonymised_at=timezone.now()
+        name="", phone="", email="", note="", phone_place=None, anonymised_at=timezone.now()
     )

@@ -142,9 +142,7 @@ def code_check(*, phone, code, now=None):
         raise error(CODE_EXPIRED)
     if not hmac.compare_digest(latest.code_hash, _hash(number, str(code).strip())):
         # Conditional: two guesses at once still count two tries.
-        PhoneCode.objects.filter(pk=latest.pk, tries__lt=CODE_TRIES).update(
-            tries=latest.tries + 1
-        )
+        PhoneCode.objects.filter(pk=latest.pk, tries__lt=CODE_TRIES).update(tries=latest.tries + 1)
         raise error(WRONG_CODE)
     used = PhoneCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(used_at=now)
     if not used:  # the same code, a moment earlier, in another request

@@ -1,6 +1,7 @@
 """Fixtures for the appointment tests: the staff groups, slots and bookings."""
 
 import datetime
+import itertools
 
 import pytest
 from django.utils import translation
@@ -47,8 +48,14 @@ def tornio_slot(tornio, make_slot):
 
 @pytest.fixture
 def book(topic):
-    def book_slot(slot, *, name="Maija Meikäläinen", phone="040 123 4567", **fields):
+    """``book(slot, ...)`` through the rules; each call without a ``phone`` is another
+    citizen (040 123 4567, then 040 123 4568, ...: a number holds at most two upcoming
+    bookings, tests/appointments/test_phone_cap.py)."""
+    numbers = itertools.count(4567)
+
+    def book_slot(slot, *, name="Maija Meikäläinen", phone=None, **fields):
         fields.setdefault("booked_by", None)
+        phone = phone or f"040 123 {next(numbers)}"
         return rules.appointment_book(slot=slot, name=name, phone=phone, topic=topic, **fields)
 
     return book_slot

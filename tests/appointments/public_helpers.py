@@ -1,6 +1,7 @@
 """Helpers for the citizen-side tests: a pinned Wednesday with eight weeks of slots."""
 
 import datetime
+import itertools
 from urllib.parse import urlencode
 
 from appointments import rules
@@ -59,8 +60,13 @@ def details(slot, /, **overrides):
     return data
 
 
-def book(slot, name="Someone Else", phone="+358401112222", **kwargs):
-    """Book ``slot`` directly through the rules (as another citizen)."""
+OTHER_CITIZENS = itertools.count(1112222)
+
+
+def book(slot, name="Someone Else", phone=None, **kwargs):
+    """Book ``slot`` directly through the rules (as another citizen: each call without a
+    ``phone`` has a number of its own)."""
+    phone = phone or f"+35840{next(OTHER_CITIZENS):07d}"
     return rules.appointment_book(slot=slot, name=name, phone=phone, topic=topic(), **kwargs)
 
 

@@ -57,7 +57,7 @@ def race(attempt, threads=THREADS):
 def book_with_rules(slot, topic):
     def attempt(number):
         rules.appointment_book(
-            slot=slot, name=f"Asiakas {number}", phone="040 123 4567", topic=topic
+            slot=slot, name=f"Asiakas {number}", phone=f"040 123 {4500 + number}", topic=topic
         )
         return "booked"
 
@@ -70,7 +70,7 @@ def book_with_form(slot, topic):
             {
                 "slot": slot.pk,
                 "name": f"Asiakas {number}",
-                "phone": "040 123 4567",
+                "phone": f"040 123 {4500 + number}",
                 "email": "",
                 "language": "fi",
                 "topic": topic.pk,

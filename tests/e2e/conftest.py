@@ -5,6 +5,7 @@ missing browser fails the run instead.
 """
 
 import os
+import re
 import shutil
 
 import pytest
@@ -76,3 +77,24 @@ def admin_login(page, username, password="correct horse battery staple"):  # noq
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/**")
+
+
+def code_from_outbox(phone):
+    """The code of the last SMS to ``phone``, delivered here by the outbox's delivery
+    (the SMS backend of the test process is in memory)."""
+    from notifications import sms
+    from notifications.outbox import deliver_due
+
+    deliver_due()
+    texts = [message["text"] for message in sms.memory_outbox if message["to"] == phone]
+    return re.search(r"\b(\d{6})\b", texts[-1])[1]
+
+
+def enter_sms_code(page, phone="+358401234567", *, read=code_from_outbox):
+    """The code step, as a citizen does it: read the code the SMS brought, type it, and
+    confirm (the page is axe-checked on the way)."""
+    page.wait_for_selector("#id_code")
+    assert_accessible(page)
+    page.fill("#id_code", read(phone))
+    page.locator("button[name=action][value=prove]").click()
+    page.wait_for_load_state()

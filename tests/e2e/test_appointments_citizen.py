@@ -10,7 +10,7 @@ from appointments import rules
 from appointments.models import Appointment, Slot
 from offices import hours
 from offices.models import Topic
-from tests.e2e.conftest import LANGUAGE_PREFIXES, assert_accessible
+from tests.e2e.conftest import LANGUAGE_PREFIXES, assert_accessible, enter_sms_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,6 +100,9 @@ def test_citizen__books_sees_reference_opens_manage_link_and_cancels__every_page
     page.fill("#id_note", "Asumistuki")
     assert page.locator(f"input[name=language][value={language}]").is_checked()
     continue_(page, text)
+
+    # The number is proven by the code its SMS brought.
+    enter_sms_code(page)
 
     # 5. Confirm.
     assert page.get_by_text("Maija Meikäläinen").is_visible()

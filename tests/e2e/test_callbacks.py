@@ -6,7 +6,12 @@ import pytest
 from callbacks import rules
 from callbacks.models import CallbackRequest
 from offices.models import Topic
-from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible
+from tests.e2e.conftest import (
+    LANGUAGE_PREFIXES,
+    admin_login,
+    assert_accessible,
+    enter_sms_code,
+)
 from tests.factories import helsinki
 
 Status = CallbackRequest.Status
@@ -42,6 +47,7 @@ def test_citizen__requests_a_callback_and_cancels_it(page, friday):
     page.get_by_label("English").check()
     page.fill("#id_message", "A question about housing allowance")
     page.get_by_role("button", name="Send the callback request").click()
+    enter_sms_code(page)
 
     page.wait_for_url("**/en/callbacks/*/*/")
     callback = CallbackRequest.objects.get()
