@@ -142,6 +142,16 @@ def test_access_log__logger_masks_request_line_and_referer(monkeypatch):
     assert atoms["s"] == 200
 
 
+@pytest.mark.parametrize("path", ["/", "/sv/callbacks/", "/admin/login/", "/nothing-here/"])
+def test_permissions_policy__every_response__denies_camera_microphone_geolocation_payment(
+    client, offices, path
+):
+    policy = client.get(path)["Permissions-Policy"]
+
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
