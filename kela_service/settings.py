@@ -313,6 +313,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL")},
+    # runserver's request lines (Django gives them a handler of their own): through the
+    # same masks as everything else.
+    "loggers": {"django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
 }
 
 # Domain settings (see DOMAIN.md: assumptions are data, not code).
