@@ -7,12 +7,14 @@ import pytest
 from django.urls import reverse
 
 from callbacks import rules
-from callbacks.models import CallbackRequest
+from callbacks.models import CallbackAttempt, CallbackRequest
 from offices.models import DateException, ServiceKind
 from tests.conftest import FRIDAY_14
 from tests.factories import UserFactory, helsinki
 
 Status = CallbackRequest.Status
+# The population register's example of the century signs of 2023.
+IDENTITY_CODE = "010594Y9021"
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +178,45 @@ def test_request_form__second_request_same_phone__explains_existing_window(
     html = response.content.decode()
     assert "There is already an open callback request for this number" in html
     assert "on Mon 7 Dec 2026 between 9:00 and 9:30" in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("", "Poista henkilötunnus tekstistä."),
+        ("/sv", "Ta bort personbeteckningen ur texten."),
+        ("/en", "Remove the personal identity code from the text."),
+    ],
+)
+def test_request_form__identity_code_in_the_message__refused_on_the_field(
+    client, friday, topic, prefix, message
+):
+    response = client.post(
+        f"{prefix}/callbacks/", form_data(topic, message=f"Hetu {IDENTITY_CODE}, soittakaa")
+    )
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'href="#id_message"' in response.text
+    assert "040 123 4567" in response.text
+    assert not CallbackRequest.objects.exists()
+
+
+def test_call_attempt__identity_code_in_the_note__refused(
+    client, friday, make_callback, phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 7, 9, 0))
+    rules.callback_take(callback=callback, user=phone_staff)
+    client.force_login(phone_staff)
+
+    response = client.post(
+        reverse("callback_queue:detail", kwargs={"pk": callback.pk}),
+        {"result": "done", "note": f"Asiakas kertoi hetun {IDENTITY_CODE}"},
+    )
+
+    assert response.status_code == 200
+    assert "Poista henkilötunnus tekstistä." in response.text
+    assert not CallbackAttempt.objects.exists()
 
 
 def test_request_form__no_windows__says_so(client, db, pin_clock):
