@@ -44,9 +44,10 @@ format: $(VENV)/.installed
 
 ## messages: refresh and compile translations (needs Debian's gettext)
 messages: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=notifications --ignore=appointments --ignore=callbacks
+	DEBUG=true $(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=offices --ignore=notifications --ignore=access --ignore=appointments --ignore=callbacks
 	cd offices && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	cd notifications && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
+	cd access && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	cd appointments && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	cd callbacks && DEBUG=true ../$(PY) ../manage.py makemessages -l fi -l sv -l en
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
