@@ -26,7 +26,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # appends the client address to X-Forwarded-For. Without such a proxy, override both.
 ENV SECURE_PROXY_SSL_HEADER=true \
     NUM_PROXIES=1
-# Set at run time: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (postgres://...), REDIS_URL,
+# Set at run time: SECRET_KEY, ACCESS_RECORD_KEY, ALLOWED_HOSTS, DATABASE_URL (postgres://...), REDIS_URL,
 # CSRF_TRUSTED_ORIGINS, EMAIL_URL, SMS_URL, SMS_WEBHOOK_SECRET, SITE_URL. The same image
 # runs the task worker: `python manage.py qcluster`. gunicorn.conf.py masks the private
 # manage/cancel links in the access log.

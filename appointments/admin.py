@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from access.admin_tools import AccessRecordAdminMixin
 from notifications.admin import MessageInline
 from offices import hours
 from offices.admin_tools import DefaultChoiceFilter, RuleFormAdminMixin, SafeDateHierarchyMixin
@@ -292,7 +293,9 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin):
+class AppointmentAdmin(
+    AccessRecordAdminMixin, RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin
+):
     form = AppointmentForm
     list_display = [
         "reference",
@@ -334,6 +337,10 @@ class AppointmentAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAd
         (None, {"fields": ["slot", "topic"]}),
         (_("Customer"), {"fields": ["name", "phone", "email", "language", "note"]}),
     ]
+
+    @staticmethod
+    def access_office(obj):
+        return obj.slot.office.slug
 
     @admin.display(description=_("time"), ordering="slot__starts_at")
     def time(self, obj):

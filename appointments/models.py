@@ -19,6 +19,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from offices import hours
 from offices.models import Office, ServiceKind, Topic
 from offices.references import REFERENCE_LENGTH, new_reference, new_token
+from offices.validators import refuse_identity_codes
 
 SUBMISSION_TOKEN_MAX_LENGTH = 32
 
@@ -199,7 +200,7 @@ class Appointment(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.BOOKED)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_identity_codes])
     phone = PhoneNumberField(_("phone number"))
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(
@@ -208,7 +209,9 @@ class Appointment(models.Model):
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("topic")
     )
-    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    note = models.TextField(
+        _("note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=[refuse_identity_codes]
+    )
     # None = booked by the citizen on the web.
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

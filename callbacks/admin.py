@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.admin_tools import AccessRecordAdminMixin
 from notifications.admin import MessageInline
 from offices import hours
 from offices.admin_tools import RuleFormAdminMixin, SafeDateHierarchyMixin
@@ -57,7 +58,9 @@ class CallbackAttemptInline(admin.TabularInline):
 
 
 @admin.register(CallbackRequest)
-class CallbackRequestAdmin(RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin):
+class CallbackRequestAdmin(
+    AccessRecordAdminMixin, RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin
+):
     """Staff add a request for a caller with the citizens' form and rules (its save() is
     the one write); existing requests are worked in the queue (/staff/callbacks/), so
     they are view-only here."""

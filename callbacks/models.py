@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from offices.references import REFERENCE_LENGTH, new_reference, new_token
+from offices.validators import refuse_identity_codes
 
 WINDOW_MINUTES = 30
 WINDOW_LENGTH = datetime.timedelta(minutes=WINDOW_MINUTES)
@@ -81,7 +82,12 @@ class CallbackRequest(models.Model):
         "offices.Topic", on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")
     )
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
-    message = models.CharField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    message = models.CharField(
+        _("message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        blank=True,
+        validators=[refuse_identity_codes],
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )
@@ -169,7 +175,10 @@ class CallbackAttempt(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
     note = models.CharField(
-        pgettext_lazy("call attempt", "note"), max_length=MESSAGE_MAX_LENGTH, blank=True
+        pgettext_lazy("call attempt", "note"),
+        max_length=MESSAGE_MAX_LENGTH,
+        blank=True,
+        validators=[refuse_identity_codes],
     )
 
     class Meta:

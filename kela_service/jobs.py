@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_q.models import Schedule
 
+from access.records import records_purge
 from appointments.reminders import reminders_send
 from appointments.rules import appointments_purge, slots_reconcile_horizon
 from callbacks.rules import callbacks_expire, callbacks_follow_hours, callbacks_purge
@@ -41,6 +42,7 @@ JOBS = [
     Job("Send appointment reminders", "kela_service.jobs.send_reminders"),
     Job("Expire lapsed callback requests", "kela_service.jobs.expire_callbacks"),
     Job("Purge personal data", "kela_service.jobs.purge_personal_data"),
+    Job("Purge the access record", "kela_service.jobs.purge_access_record", minutes=24 * 60),
 ]
 SCHEDULE_PREFIX = "kela: "
 
@@ -84,6 +86,15 @@ def purge_personal_data(days=None):
         f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}, "
         f"and {messages} messages sent before then."
     )
+
+
+def purge_access_record(days=None):
+    """Delete the access record's rows older than ``days`` (ACCESS_RECORD_RETENTION_DAYS):
+    kept as long as the law requires, and no longer."""
+    days = settings.ACCESS_RECORD_RETENTION_DAYS if days is None else days
+    before = timezone.now() - datetime.timedelta(days=days)
+    deleted = records_purge(before=before)
+    return f"Deleted {deleted} access records from before {hours.localtime(before):%Y-%m-%d %H:%M}."
 
 
 def schedules_ensure(using="default"):

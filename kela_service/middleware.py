@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -34,3 +35,19 @@ class ClientAddressMiddleware:
     def __call__(self, request):
         request.client_address = client_address(request)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy``: the browser features in ``PERMISSIONS_POLICY``
+    (camera, microphone, geolocation, payment, ...) are denied to every page and to
+    anything framed in one (``feature=()``). Set on every response, static files too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

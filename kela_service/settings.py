@@ -64,6 +64,11 @@ env = environ.Env(
     CALLBACK_LEAD_MINUTES=(int, 15),
     CALLBACK_WINDOW_CAPACITY=(int, 10),
     PERSONAL_DATA_RETENTION_DAYS=(int, 90),
+    # The access record (access/): the key of its keyed hashes of citizens' phone numbers
+    # (required outside DEBUG and tests; keep it as long as the rows), and how long rows
+    # are kept (5 years).
+    ACCESS_RECORD_KEY=(str, ""),
+    ACCESS_RECORD_RETENTION_DAYS=(int, 5 * 365 + 1),
     PUBLIC_POST_RATE=(str, "20/10m"),
     # Reverse proxies in front of the app that append to X-Forwarded-For (0 = none).
     NUM_PROXIES=(int, 0),
@@ -103,12 +108,14 @@ INSTALLED_APPS = [
     "offices",
     "notifications",
     "citizens",
+    "access",
     "appointments",
     "callbacks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kela_service.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kela_service.middleware.StaffAwareLocaleMiddleware",
@@ -272,6 +279,28 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page here uses, denied to every page and frame
+# (kela_service.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -299,6 +328,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL")},
+    # runserver's request lines (Django gives them a handler of their own): through the
+    # same masks as everything else.
+    "loggers": {"django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
 }
 
 # Domain settings (see DOMAIN.md: assumptions are data, not code).
@@ -309,6 +341,14 @@ APPOINTMENTS_PER_PHONE = env("APPOINTMENTS_PER_PHONE")
 CALLBACK_LEAD_MINUTES = env("CALLBACK_LEAD_MINUTES")
 CALLBACK_WINDOW_CAPACITY = env("CALLBACK_WINDOW_CAPACITY")
 PERSONAL_DATA_RETENTION_DAYS = env("PERSONAL_DATA_RETENTION_DAYS")
+# The access record (access/): who looked at which citizen's data. Citizens appear as
+# HMACs with this key; a deploy check (access.E001) refuses production without one.
+ACCESS_RECORD_KEY = env("ACCESS_RECORD_KEY")
+if not ACCESS_RECORD_KEY and not PRODUCTION:
+    ACCESS_RECORD_KEY = "insecure-development-access-record-key-for-debug-and-tests"
+ACCESS_RECORD_RETENTION_DAYS = env("ACCESS_RECORD_RETENTION_DAYS")
+# The client's address as the rate limit sees it (behind NUM_PROXIES proxies).
+ACCESS_RECORD_CLIENT_ADDRESS = "kela_service.ratelimit.client_address"
 # "<count>/<period>" with period s, m, h or d, optionally prefixed with a number.
 PUBLIC_POST_RATE = env("PUBLIC_POST_RATE")
 NUM_PROXIES = env("NUM_PROXIES")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from access.records import EXPORT, access_record
 from offices import hours
 from offices.models import Office
 
@@ -70,6 +71,7 @@ def day_list(request, office, day):
     if request.method == "POST":
         return _mark(request, office, day)
     appointments = list(_day_appointments(office, day))
+    access_record(request, appointments, office=office.slug, day=day)
     active = [a for a in appointments if a.is_active]
     context = {
         "office": office,
@@ -131,6 +133,7 @@ def affected(request, office):
         .select_related("slot", "topic")
         .order_by("slot__starts_at", "pk")
     )
+    access_record(request, appointments, office=office.slug)
     told = notices.affected_messages(appointments)
     rows = [
         {
@@ -149,6 +152,8 @@ def affected(request, office):
 def day_csv(request, office, day):
     office = _office_for(request, office)
     day = _parse_day(day)
+    appointments = list(_day_appointments(office, day))
+    access_record(request, appointments, action=EXPORT, office=office.slug, day=day)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="appointments-{office.slug}-{day.isoformat()}.csv"'
@@ -168,7 +173,7 @@ def day_csv(request, office, day):
             _("Status"),
         ]
     )
-    for appointment in _day_appointments(office, day):
+    for appointment in appointments:
         writer.writerow(
             [
                 hours_minutes(appointment),

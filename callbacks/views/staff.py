@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.records import access_record
 from offices import hours
 
 from .. import rules
@@ -40,6 +41,7 @@ def queue(request):
     # The count is known: the paginator need not ask the database again.
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
+    access_record(request, page.object_list)
     for callback in page:
         callback.overdue = callback.is_overdue(now)
     context = {
@@ -94,6 +96,7 @@ def staff_detail(request, pk):
             return redirect("callback_queue:queue")
     else:
         form = AttemptForm(callback=callback, user=request.user)
+    access_record(request, [callback])
     context = {
         "callback": callback,
         "attempts": callback.attempts.select_related("made_by"),

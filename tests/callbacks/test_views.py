@@ -7,12 +7,14 @@ import pytest
 from django.urls import reverse
 
 from callbacks import rules
-from callbacks.models import CallbackRequest
+from callbacks.models import CallbackAttempt, CallbackRequest
 from offices.models import DateException, ServiceKind
 from tests.conftest import FRIDAY_14
 from tests.factories import UserFactory, helsinki
 
 Status = CallbackRequest.Status
+# The population register's example of the century signs of 2023.
+IDENTITY_CODE = "010594Y9021"
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +182,45 @@ def test_request_form__second_request_same_phone__says_so_without_revealing_it(
     assert first.reference not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("", "Poista henkilötunnus tekstistä."),
+        ("/sv", "Ta bort personbeteckningen ur texten."),
+        ("/en", "Remove the personal identity code from the text."),
+    ],
+)
+def test_request_form__identity_code_in_the_message__refused_on_the_field(
+    client, friday, topic, prefix, message
+):
+    response = client.post(
+        f"{prefix}/callbacks/", form_data(topic, message=f"Hetu {IDENTITY_CODE}, soittakaa")
+    )
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'href="#id_message"' in response.text
+    assert "040 123 4567" in response.text
+    assert not CallbackRequest.objects.exists()
+
+
+def test_call_attempt__identity_code_in_the_note__refused(
+    client, friday, make_callback, phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 7, 9, 0))
+    rules.callback_take(callback=callback, user=phone_staff)
+    client.force_login(phone_staff)
+
+    response = client.post(
+        reverse("callback_queue:detail", kwargs={"pk": callback.pk}),
+        {"result": "done", "note": f"Asiakas kertoi hetun {IDENTITY_CODE}"},
+    )
+
+    assert response.status_code == 200
+    assert "Poista henkilötunnus tekstistä." in response.text
+    assert not CallbackAttempt.objects.exists()
+
+
 def test_request_form__no_windows__says_so(client, db, pin_clock):
     pin_clock(FRIDAY_14)
     response = client.get("/en/callbacks/")
@@ -220,9 +261,9 @@ def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
     rules.callback_record_attempt(callback=done, user=phone_staff, outcome="done")
     pin_clock(helsinki(2026, 12, 4, 10, 45))
     client.force_login(phone_staff)
-    # session, user, 2 permission checks, counts, requests, phone service, periods,
-    # rules, exceptions, load per window
-    with django_assert_num_queries(11):
+    # session, user, 2 permission checks, counts, requests, access record (INSERT),
+    # phone service, periods, rules, exceptions, load per window
+    with django_assert_num_queries(12):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -249,7 +290,7 @@ def test_queue__many_requests__query_count_does_not_grow(
         make_callback(helsinki(2026, 12, 7, hour, 0))
         make_callback(helsinki(2026, 12, 7, hour, 30))
     client.force_login(phone_staff)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # 11 and the access record's INSERT
         assert client.get("/staff/callbacks/").status_code == 200
 
 
@@ -265,9 +306,9 @@ def test_queue__one_or_sixty_requests__same_query_count(
 ):
     make_many(make_callback, count)
     client.force_login(phone_staff)
-    # session, user, 2 permission checks, counts, requests, phone service, periods,
-    # rules, exceptions, load per window
-    with django_assert_num_queries(11):
+    # session, user, 2 permission checks, counts, requests, access record (INSERT),
+    # phone service, periods, rules, exceptions, load per window
+    with django_assert_num_queries(12):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     assert len(response.context["requests"]) == min(count, 50)

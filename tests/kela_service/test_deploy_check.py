@@ -33,6 +33,7 @@ def production_env(tmp_path, **overrides):
         {
             "DEBUG": "false",
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
+            "ACCESS_RECORD_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "kela.example",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         }
@@ -69,6 +70,19 @@ def test_check_deploy__debug_on__is_flagged(tmp_path):
 
     assert result.returncode != 0
     assert "security.W018" in result.stdout + result.stderr
+
+
+def test_check_deploy__without_access_record_key__fails(tmp_path):
+    result = manage(
+        production_env(tmp_path, ACCESS_RECORD_KEY=None),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+    )
+
+    assert result.returncode != 0
+    assert "access.E001" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("secret_key", [None, ""])

@@ -143,6 +143,7 @@ def test_schedules__one_per_job_after_migrate(pin_clock):
         "kela: Send appointment reminders": ("kela_service.jobs.send_reminders", 15),
         "kela: Expire lapsed callback requests": ("kela_service.jobs.expire_callbacks", 15),
         "kela: Purge personal data": ("kela_service.jobs.purge_personal_data", 15),
+        "kela: Purge the access record": ("kela_service.jobs.purge_access_record", 24 * 60),
     }
 
 

@@ -142,6 +142,61 @@ def test_access_log__logger_masks_request_line_and_referer(monkeypatch):
     assert atoms["s"] == 200
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("/admin/appointments/appointment/?q=040+123+4567", "/admin/appointments/appointment/?***"),
+        ("/staff/callbacks/summary/?date=2026-12-07", "/staff/callbacks/summary/?***"),
+        ("/admin?q=Meik%C3%A4l%C3%A4inen", "/admin?***"),
+        ('"GET /admin/?q=040 HTTP/1.1" 200', '"GET /admin/?*** HTTP/1.1" 200'),
+        ("https://kela.example/staff/tornio/?x=1", "https://kela.example/staff/tornio/?***"),
+        ("Not Found: /admin/nothing/", "Not Found: /admin/nothing/"),
+        ("/appointments/days/?office=tornio&topic=1", "/appointments/days/?office=tornio&topic=1"),
+    ],
+)
+def test_mask_secrets__staff_query_strings__masked_public_ones_kept(text, masked):
+    assert mask_secrets(text) == masked
+
+
+def test_access_log__query_atoms_of_staff_paths__masked(monkeypatch):
+    conf = _gunicorn_conf()
+    environ = {"PATH_INFO": "/admin/appointments/appointment/", "QUERY_STRING": "q=0401234567"}
+    unmasked = {
+        "r": "GET /admin/appointments/appointment/?q=0401234567 HTTP/1.1",
+        "U": environ["PATH_INFO"],
+        "q": environ["QUERY_STRING"],
+        "{query_string}e": environ["QUERY_STRING"],
+        "{raw_uri}e": "/admin/appointments/appointment/?q=0401234567",
+    }
+    monkeypatch.setattr(conf.Logger, "atoms", lambda *args: dict(unmasked))
+    logger = conf.RedactingLogger.__new__(conf.RedactingLogger)
+
+    atoms = logger.atoms(None, None, environ, None)
+
+    assert atoms["r"] == "GET /admin/appointments/appointment/?*** HTTP/1.1"
+    assert atoms["q"] == atoms["{query_string}e"] == "***"
+    assert atoms["{raw_uri}e"] == "/admin/appointments/appointment/?***"
+
+
+def test_access_log__query_of_a_public_path__kept(monkeypatch):
+    conf = _gunicorn_conf()
+    environ = {"PATH_INFO": "/appointments/days/", "QUERY_STRING": "office=tornio"}
+    monkeypatch.setattr(conf.Logger, "atoms", lambda *args: {"q": "office=tornio"})
+    logger = conf.RedactingLogger.__new__(conf.RedactingLogger)
+
+    assert logger.atoms(None, None, environ, None)["q"] == "office=tornio"
+
+
+@pytest.mark.parametrize("path", ["/", "/sv/callbacks/", "/admin/login/", "/nothing-here/"])
+def test_permissions_policy__every_response__denies_camera_microphone_geolocation_payment(
+    client, offices, path
+):
+    policy = client.get(path)["Permissions-Policy"]
+
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
