@@ -401,9 +401,11 @@ class FindBookingForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        # Only bookings whose link can still be shown (until they have ended).
         self.appointment = (
             Appointment.objects.filter(reference=cleaned["reference"], phone=cleaned["phone"])
-            .only("manage_token")
+            .exclude(manage_token_sealed="")
+            .only("manage_token_sealed")
             .first()
         )
         if self.appointment is None:

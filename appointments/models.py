@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from offices import hours
+from offices.links import PrivateLink, PrivateLinkQuerySet
 from offices.models import Office, ServiceKind, Topic
-from offices.references import REFERENCE_LENGTH, new_reference, new_token
+from offices.references import REFERENCE_LENGTH, new_reference
 from offices.validators import refuse_identity_codes
 
 SUBMISSION_TOKEN_MAX_LENGTH = 32
@@ -147,7 +148,7 @@ class Slot(models.Model):
                 )
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(PrivateLinkQuerySet):
     def active(self):
         return self.exclude(status=Appointment.Status.CANCELLED)
 
@@ -163,7 +164,11 @@ class AppointmentQuerySet(models.QuerySet):
         return self.active().filter(affected_at__isnull=False)
 
 
-class Appointment(models.Model):
+class Appointment(PrivateLink):
+    # Reminders, closure notices, the double-click recovery and the calendar file show
+    # the private link again: an encrypted copy is kept until the booking has ended.
+    SEALED_COPY = True
+
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
         ARRIVED = "arrived", _("Arrived")
@@ -189,7 +194,6 @@ class Appointment(models.Model):
         default=new_reference,
         editable=False,
     )
-    manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # The random token of the confirm page that made this booking: a second "Book" from
     # the same page (a double click) finds this booking instead of making another.
     submission_token = models.CharField(

@@ -498,5 +498,23 @@ def appointments_purge(*, before):
     statistics (office, time, topic, channel, status, language) kept. Idempotent.
     Returns the number anonymised."""
     return Appointment.objects.filter(slot__ends_at__lt=before, anonymised_at__isnull=True).update(
-        name="", phone="", email="", note="", phone_place=None, anonymised_at=timezone.now()
+        name="",
+        phone="",
+        email="",
+        note="",
+        phone_place=None,
+        manage_token_hash=None,
+        manage_token_sealed="",
+        anonymised_at=timezone.now(),
+    )
+
+
+def links_forget(*, now=None):
+    """The encrypted copies of the private links of bookings that have ended: gone (the
+    link is only looked up by its hash from now on). Idempotent; returns how many."""
+    now = now or timezone.now()
+    return (
+        Appointment.objects.filter(slot__ends_at__lt=now)
+        .exclude(manage_token_sealed="")
+        .update(manage_token_sealed="")
     )

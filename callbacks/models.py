@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
-from offices.references import REFERENCE_LENGTH, new_reference, new_token
+from offices.links import PrivateLink, PrivateLinkQuerySet
+from offices.references import REFERENCE_LENGTH, new_reference
 from offices.validators import refuse_identity_codes
 
 WINDOW_MINUTES = 30
@@ -28,7 +29,7 @@ WINDOW_LENGTH = datetime.timedelta(minutes=WINDOW_MINUTES)
 MESSAGE_MAX_LENGTH = 500
 
 
-class CallbackRequestQuerySet(models.QuerySet):
+class CallbackRequestQuerySet(PrivateLinkQuerySet):
     def open(self):
         """Pending or in progress: still to be called."""
         return self.filter(status__in=CallbackRequest.OPEN_STATUSES)
@@ -51,7 +52,7 @@ class CallbackRequestQuerySet(models.QuerySet):
         return self.order_by("window_end", "created_at", "pk")
 
 
-class CallbackRequest(models.Model):
+class CallbackRequest(PrivateLink):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -68,8 +69,6 @@ class CallbackRequest(models.Model):
         unique=True,
         default=new_reference,
     )
-    # The private part of the citizen's link; blanked when anonymised.
-    manage_token = models.CharField(_("secret"), max_length=64, default=new_token, editable=False)
     phone = PhoneNumberField(_("phone number"), blank=True)
     window_start = models.DateTimeField(_("window starts"), db_index=True)
     window_end = models.DateTimeField(

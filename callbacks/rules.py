@@ -517,5 +517,10 @@ def callbacks_purge(*, before, now=None):
         CallbackAttempt.objects.filter(callback__in=stale).exclude(note="").update(note="")
         stale.open().update(status=Status.EXPIRED, closed_at=now, updated_at=now)
         return stale.update(
-            phone="", message="", manage_token="", anonymised_at=now, updated_at=now
+            phone="",
+            message="",
+            manage_token_hash=None,
+            manage_token_sealed="",
+            anonymised_at=now,
+            updated_at=now,
         )

@@ -19,7 +19,7 @@ from django_q.models import Schedule
 
 from access.records import records_purge
 from appointments.reminders import reminders_send
-from appointments.rules import appointments_purge, slots_reconcile_horizon
+from appointments.rules import appointments_purge, links_forget, slots_reconcile_horizon
 from callbacks.rules import callbacks_expire, callbacks_follow_hours, callbacks_purge
 from notifications.outbox import deliver_due, messages_purge
 from offices import hours
@@ -80,6 +80,7 @@ def purge_personal_data(days=None):
     before = timezone.now() - datetime.timedelta(days=days)
     callbacks = callbacks_purge(before=before)
     appointments = appointments_purge(before=before)
+    links_forget()
     messages = messages_purge(before=before)
     return (
         f"Anonymised {callbacks} callback requests and {appointments} appointments "

@@ -4,6 +4,8 @@ Every variable is declared once, with its type and default, in the ``env``
 block below. A ``.env`` file in the project folder is read if present.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -18,6 +20,8 @@ TESTING = "PYTEST_VERSION" in os.environ
 env = environ.Env(
     DEBUG=(bool, False),
     SECRET_KEY=(str, ""),
+    # Fernet key of the private links' encrypted copies (Fernet.generate_key()).
+    LINK_KEY=(str, ""),
     ALLOWED_HOSTS=(list, ["localhost", "127.0.0.1", "[::1]"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
     DATABASE_URL=(str, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -86,6 +90,12 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise environ.ImproperlyConfigured("Set SECRET_KEY (DEBUG is off).")
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+
+# Without LINK_KEY outside DEBUG and the tests, check --deploy fails (kela_service.checks).
+LINK_KEY = env("LINK_KEY")
+if not LINK_KEY and not PRODUCTION:
+    # DEBUG and the tests: a Fernet key derived from the development SECRET_KEY.
+    LINK_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
 
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 if TESTING:

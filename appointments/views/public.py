@@ -307,9 +307,10 @@ def _summary(data):
 
 
 def _appointment(token):
-    return get_object_or_404(
-        Appointment.objects.select_related("slot__office", "topic"), manage_token=token[:64]
-    )
+    """The booking whose private link this is (looked up by the token's hash); 404
+    for anything else."""
+    found = Appointment.objects.select_related("slot__office", "topic").by_token(token[:64])
+    return get_object_or_404(found).opened_with(token)
 
 
 @never_cache

@@ -1,8 +1,6 @@
 """The citizen's side of callbacks: the request form, the private page of a request and
 its cancellation. The private link (reference and a random token) is the secret."""
 
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -41,14 +39,10 @@ def request_callback(request):
 
 def _own_callback(reference, token):
     """The request whose private link this is; 404 for anything else."""
-    callback = CallbackRequest.objects.filter(reference=reference).first()
-    if (
-        callback is None
-        or not callback.manage_token
-        or not secrets.compare_digest(callback.manage_token.encode(), token.encode())
-    ):
+    callback = CallbackRequest.objects.by_token(token[:64]).filter(reference=reference).first()
+    if callback is None:
         raise Http404
-    return callback
+    return callback.opened_with(token)
 
 
 @never_cache

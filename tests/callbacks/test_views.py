@@ -51,11 +51,14 @@ def test_request_form__valid_post__redirects_to_private_confirmation_page(client
     response = client.post("/en/callbacks/", form_data(topic, language="en"))
     callback = CallbackRequest.objects.get()
     assert response.status_code == 302
-    assert response.url == f"/en/callbacks/{callback.reference}/{callback.manage_token}/"
+    token = response.url.rstrip("/").rsplit("/", 1)[1]
+    assert response.url == f"/en/callbacks/{callback.reference}/{token}/"
+    assert CallbackRequest.objects.by_token(token).get() == callback  # found by its hash
+    assert token not in str(callback.manage_token_hash)  # the link itself is not stored
     page = client.get(response.url).content.decode()
     assert callback.reference in page
     assert "We will call you on Fri 4 Dec 2026 between 14:30 and 15:00." in page
-    assert f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/" in page
+    assert f"/en/callbacks/{callback.reference}/{token}/cancel/" in page
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Variables of the calling shell that would change what the settings see.
@@ -34,6 +35,7 @@ def production_env(tmp_path, **overrides):
             "DEBUG": "false",
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
             "ACCESS_RECORD_KEY": secrets.token_urlsafe(48),
+            "LINK_KEY": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "kela.example",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         }
@@ -92,3 +94,10 @@ def test_settings__production_without_secret_key__improperly_configured(tmp_path
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy__without_link_key__fails(tmp_path):
+    result = manage(production_env(tmp_path, LINK_KEY=None), "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "kela_service.E010" in result.stderr

@@ -187,7 +187,8 @@ def ask_for_a_callback(client, logged):
     created = logged(client.post("/callbacks/", {**data, "action": "prove", "code": CODES[-1]}))
     assert created.status_code == 302
     logged(client.get(created["Location"]))
-    return CallbackRequest.objects.get()
+    token = created["Location"].rstrip("/").rsplit("/", 1)[1]
+    return CallbackRequest.objects.get().opened_with(token)
 
 
 def staff_search_and_export(client, logged, appointment, callback):
