@@ -1,11 +1,23 @@
 """gunicorn settings, read automatically when gunicorn starts in this folder.
 
+Only the TLS proxy reaches gunicorn, and only the proxy's forwarded headers are
+believed. The app takes the client's address from X-Forwarded-For behind NUM_PROXIES
+(kela_service/ratelimit.py): anyone who could reach gunicorn directly could write their
+own and rotate past the rate limits. So gunicorn listens on the loopback interface,
+where only a proxy beside it (on the same host, or a sidecar in the same pod or network
+namespace) can connect, and takes X-Forwarded-Proto and the like only from there
+(``forwarded_allow_ips``). A proxy on another machine: bind a private address
+(``GUNICORN_CMD_ARGS="--bind 10.0.0.5:8000"``), set ``FORWARDED_ALLOW_IPS`` to the
+proxy's address, and let a firewall admit only the proxy.
+
 Access logs must not hold the private manage and cancel links (anyone reading the logs
 could cancel a citizen's booking), nor the query strings of the admin and staff pages
 (what staff searched for: phone numbers, names). The logger masks both in every atom
 of the log line: the request line, the path, the query string, the referer, and the
 request's headers and environment.
 """
+
+import os
 
 from gunicorn.glogging import Logger
 
@@ -30,3 +42,7 @@ class RedactingLogger(Logger):
 
 logger_class = RedactingLogger
 accesslog = "-"
+
+# Not gunicorn's default of 0.0.0.0:$PORT when PORT is set: loopback only.
+bind = ["127.0.0.1:8000"]
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

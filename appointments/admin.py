@@ -23,7 +23,12 @@ from django.utils.translation import ngettext
 from access.admin_tools import AccessRecordAdminMixin
 from notifications.admin import MessageInline
 from offices import hours
-from offices.admin_tools import DefaultChoiceFilter, RuleFormAdminMixin, SafeDateHierarchyMixin
+from offices.admin_tools import (
+    DefaultChoiceFilter,
+    RuleFormAdminMixin,
+    SafeAutocompleteMixin,
+    SafeDateHierarchyMixin,
+)
 from offices.models import Office
 
 from . import roles, rules
@@ -294,7 +299,11 @@ class SlotAdmin(admin.ModelAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(
-    AccessRecordAdminMixin, RuleFormAdminMixin, SafeDateHierarchyMixin, admin.ModelAdmin
+    AccessRecordAdminMixin,
+    RuleFormAdminMixin,
+    SafeAutocompleteMixin,
+    SafeDateHierarchyMixin,
+    admin.ModelAdmin,
 ):
     form = AppointmentForm
     list_display = [

@@ -121,6 +121,7 @@ def production_env(db_url):
         SECURE_SSL_REDIRECT="false",
         SECURE_HSTS_SECONDS="0",
         PUBLIC_POST_RATE="100000/1m",
+        PUBLIC_POST_NETWORK_RATE="100000/1m",
         EMAIL_URL="dummymail://",
         LOG_LEVEL="WARNING",
         BENCH_USER=BENCH_USER,

@@ -1,7 +1,23 @@
-"""Deployment checks of our own, run by ``manage.py check --deploy``."""
+"""Deployment checks of our own, run by ``manage.py check --deploy``.
+
+They are checks, not errors raised while the settings load, so that commands that run
+without the production environment (``collectstatic`` in the image build) still work.
+"""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+
+# Mail backends that deliver nothing: the console one writes every message, private
+# manage links included, to the log.
+UNDELIVERED_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+# SMS_URL schemes that send nothing (notifications/sms.py): console prints them.
+UNDELIVERED_SMS_SCHEMES = {"", "console", "memory"}
 
 
 @register(Tags.security, deploy=True)
@@ -40,3 +56,42 @@ def link_key_set(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def production_services(app_configs, **kwargs):
+    """In production (DEBUG off) the shared cache, the mail server and the SMS gateway
+    are configured: without them the rate limits count per worker process, and e-mail
+    and SMS to citizens, private links included, go to the log instead of to them."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        errors.append(
+            Error(
+                "REDIS_URL is not set: the rate limits would count per worker process "
+                "and start again at every restart.",
+                hint="Set REDIS_URL to the shared Redis, e.g. redis://redis.internal:6379/0.",
+                id="kela_service.E001",
+            )
+        )
+    if settings.EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:
+        errors.append(
+            Error(
+                "EMAIL_URL is not set: e-mail to citizens, private links included, would "
+                "be written to the log instead of being sent.",
+                hint="Set EMAIL_URL to the SMTP server, e.g. smtp+tls://user:pass@smtp:587.",
+                id="kela_service.E002",
+            )
+        )
+    if urlsplit(settings.SMS_URL).scheme in UNDELIVERED_SMS_SCHEMES:
+        errors.append(
+            Error(
+                "SMS_URL is not set: text messages to citizens, private links included, "
+                "would be written to the log instead of being sent.",
+                hint="Set SMS_URL to the SMS gateway, e.g. "
+                "gatewayapi://API_TOKEN@gatewayapi.eu?sender=Kela.",
+                id="kela_service.E003",
+            )
+        )
+    return errors

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 from .ratelimit import client_address
@@ -51,3 +52,35 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """404 for a path with a NUL byte (no page has one), 400 for a NUL byte in the query
+    string or the cookies.
+
+    No browser sends one there, PostgreSQL cannot store or compare one ("text fields
+    cannot contain NUL bytes" is a 500 from any view or admin filter that puts it in a
+    query), and every view would otherwise need to guard against it: refuse it once,
+    here. Form fields are left to the forms, which refuse a NUL byte as a field error
+    and keep what was typed (Django's character fields do). Placed after the locale
+    middleware so that the page is in the user's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return render(request, "404.html", status=404)
+        if self._has_nul(request):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request):
+        cookies = ((name, [value]) for name, value in request.COOKIES.items())
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for source in (request.GET.lists(), cookies)
+            for key, values in source
+        )

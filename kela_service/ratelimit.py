@@ -1,20 +1,46 @@
-"""Rate limiting of public POSTs per client address, on the shared cache.
+"""Rate limits at the edge of the app, on the shared cache.
 
-The apps know nothing of it: ``PublicPostRateLimitMiddleware`` applies it to every
-public POST.
+The apps know nothing of it: ``PublicPostRateLimitMiddleware`` counts every public POST and
+every staff login POST twice, against the client's address and against its network
+(the /24 of an IPv4 address, the /64 of an IPv6 address: what one machine or one
+customer of a provider can rotate through), and refuses the POST over either limit.
 
 The cache is Redis when REDIS_URL is set (shared by all workers and servers), local
-memory otherwise. Fixed windows: at most ``count`` POSTs per ``period`` seconds.
+memory otherwise (development and tests; ``check --deploy`` refuses that in production).
+Fixed windows: at most ``count`` POSTs per ``period`` seconds.
+
+Fail safe: when the shared cache cannot be reached, this process counts in its own
+memory instead (a limit per worker rather than none, and no 500 for the citizen),
+logs one warning a minute while that lasts, and tries the shared cache again every
+few seconds.
 """
 
 import hashlib
+import ipaddress
+import logging
 import re
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.shortcuts import render
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+# What a cache call raises when the shared cache is down or slow: the Redis client's
+# own errors, and socket errors of any other backend.
+CACHE_ERRORS = (RedisError, OSError)
+# While the shared cache is down: how often to try it again, and to say so in the log.
+RETRY_SECONDS = 10
+WARN_SECONDS = 60
+
+IPV4_NETWORK_PREFIX = 24
+IPV6_NETWORK_PREFIX = 64
 
 
 def parse_rate(rate):
@@ -28,36 +54,166 @@ def parse_rate(rate):
 
 def client_address(request):
     """The client's address: REMOTE_ADDR, or behind NUM_PROXIES trusted reverse proxies
-    the address the outermost one saw (entries a client adds itself are ignored)."""
+    the address the outermost one saw (entries a client adds itself are ignored).
+
+    A request that did not come through all the proxies (too few X-Forwarded-For
+    entries, or an entry that is not an IP address) falls back to the socket's address,
+    so that it never lands in a bucket of its own choosing or one shared with others.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
     if settings.NUM_PROXIES:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [entry.strip() for entry in header.split(",") if entry.strip()]
         if len(forwarded) >= settings.NUM_PROXIES:
-            return forwarded[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR", "")
+            candidate = forwarded[-settings.NUM_PROXIES]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return remote
+    return remote
 
 
-def hit(scope, request, rate=None):
-    """Count one POST of ``request`` in ``scope``; return False once over the limit."""
-    count, period = parse_rate(rate or settings.PUBLIC_POST_RATE)
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"ratelimit:{scope}:{address}"
-    # add() is atomic: only the first request of a window creates the key.
-    cache.add(key, 0, timeout=period)
+def client_network(address):
+    """The network an address belongs to for rate limiting: "192.0.2.0/24",
+    "2001:db8:1:2::/64" (an IPv4-mapped IPv6 address counts as its IPv4 address);
+    anything that is not an IP address stands for itself."""
     try:
-        current = cache.incr(key)
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = IPV4_NETWORK_PREFIX if ip.version == 4 else IPV6_NETWORK_PREFIX
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+class _Fallback:
+    """This process's own counters, used while the shared cache is unreachable."""
+
+    def __init__(self, clock=time.monotonic):
+        self.counters = LocMemCache("kela-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.down_since = None  # monotonic time of the last failure of the shared cache
+        self.warned_at = None
+
+    def in_use(self):
+        with self.lock:
+            return self.down_since is not None and self.clock() - self.down_since < RETRY_SECONDS
+
+    def shared_cache_failed(self, error):
+        now = self.clock()
+        with self.lock:
+            self.down_since = now
+            warn = self.warned_at is None or now - self.warned_at >= WARN_SECONDS
+            if warn:
+                self.warned_at = now
+        if warn:
+            logger.warning(
+                "Rate limit: the shared cache is unreachable (%s: %s); counting in this "
+                "process until it answers again.",
+                type(error).__name__,
+                " ".join(str(error).split()),
+            )
+
+    def shared_cache_answered(self):
+        with self.lock:
+            was_down, self.down_since = self.down_since is not None, None
+        if was_down:
+            logger.info("Rate limit: the shared cache answers again.")
+
+    def reset(self):
+        """Forget the counters and the outage (tests)."""
+        self.counters.clear()
+        with self.lock:
+            self.down_since = self.warned_at = None
+
+
+fallback = _Fallback()
+
+
+def _incr(store, key, period):
+    # add() is atomic: only the first request of a window creates the key.
+    store.add(key, 0, timeout=period)
+    try:
+        return store.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=period)
-        current = 1
-    return current <= count
+        store.add(key, 1, timeout=period)
+        return 1
+
+
+def count(key, period):
+    """Count one event under ``key`` in a window of ``period`` seconds; return the
+    window's count so far. On the shared cache, or on this process's own counters
+    while the shared cache is down."""
+    if not fallback.in_use():
+        try:
+            current = _incr(cache, key, period)
+        except CACHE_ERRORS as error:
+            fallback.shared_cache_failed(error)
+        else:
+            fallback.shared_cache_answered()
+            return current
+    return _incr(fallback.counters, key, period)
+
+
+def shared_cache_answers():
+    """Whether the shared cache answers (for /healthz): False while this process counts
+    on its own (without asking again before the retry is due), else one lookup, whose
+    failure starts the fallback like a failed count."""
+    if fallback.in_use():
+        return False
+    try:
+        cache.get("ratelimit:healthz")
+    except CACHE_ERRORS as error:
+        fallback.shared_cache_failed(error)
+        return False
+    fallback.shared_cache_answered()
+    return True
+
+
+def _key(scope, kind, value):
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{kind}:{digest}"
+
+
+def refusal(scope, request, rate=None, network_rate=None):
+    """Count one POST of ``request`` in ``scope``: against its address (``rate``,
+    default PUBLIC_POST_RATE) and, while the address is within its limit, against its
+    network (``network_rate``, default PUBLIC_POST_NETWORK_RATE). Return None while
+    within both limits, else the seconds of the window that refused it (an upper bound
+    on the wait).
+
+    A refused address no longer counts against its network, so that one noisy address
+    cannot use up its neighbours' share."""
+    address = client_address(request)
+    for kind, value, limit_rate in (
+        ("address", address, rate or settings.PUBLIC_POST_RATE),
+        ("network", client_network(address), network_rate or settings.PUBLIC_POST_NETWORK_RATE),
+    ):
+        limit, period = parse_rate(limit_rate)
+        if count(_key(scope, kind, value), period) > limit:
+            return period
+    return None
+
+
+def hit(scope, request, rate=None, network_rate=None):
+    """``refusal`` as a yes or no: True while within the limits."""
+    return refusal(scope, request, rate, network_rate) is None
 
 
 class PublicPostRateLimitMiddleware:
-    """Every public POST counts against its client address, per URL namespace
-    (``appointments``, ``callbacks``, ...): over ``PUBLIC_POST_RATE`` the client gets a
-    429 page in its language with ``Retry-After``. Staff paths are left to the login
-    and permissions. Placed after the CSRF middleware: a forged POST is refused before
-    it counts."""
+    """Every public POST counts against its client address and network, per URL
+    namespace (``appointments``, ``callbacks``, ...), up to PUBLIC_POST_RATE and
+    PUBLIC_POST_NETWORK_RATE; every POST to the staff login up to STAFF_LOGIN_RATE,
+    per address and per network. Over a limit the client gets a 429 page in its
+    language with ``Retry-After``.
 
+    Other staff paths answer to the login and the permissions. Placed after the CSRF
+    middleware: a forged POST is refused before it counts.
+    """
+
+    LOGIN_PATHS = ("/admin/login/",)
     # Staff paths answer to the login; the SMS provider's receipts (/notifications/)
     # come from its few addresses and answer to their signature.
     EXEMPT_PREFIXES = ("/admin/", "/staff/", "/notifications/")
@@ -69,12 +225,20 @@ class PublicPostRateLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method != "POST" or request.path_info.startswith(self.EXEMPT_PREFIXES):
+        if request.method != "POST":
             return None
-        scope = request.resolver_match.namespace or "public"
-        if hit(scope, request):
+        path = request.path_info
+        if path in self.LOGIN_PATHS:
+            rates = (settings.STAFF_LOGIN_RATE, settings.STAFF_LOGIN_RATE)
+            scope = "login"
+        elif path.startswith(self.EXEMPT_PREFIXES):
+            return None
+        else:
+            rates = (settings.PUBLIC_POST_RATE, settings.PUBLIC_POST_NETWORK_RATE)
+            scope = request.resolver_match.namespace or "public"
+        wait = refusal(scope, request, *rates)
+        if wait is None:
             return None
         response = render(request, "rate_limited.html", status=429)
-        # The window's length: an upper bound on the wait.
-        response["Retry-After"] = str(parse_rate(settings.PUBLIC_POST_RATE)[1])
+        response["Retry-After"] = str(wait)
         return response

@@ -73,7 +73,11 @@ env = environ.Env(
     # are kept (5 years).
     ACCESS_RECORD_KEY=(str, ""),
     ACCESS_RECORD_RETENTION_DAYS=(int, 5 * 365 + 1),
+    # Rate limits (kela_service/ratelimit.py): public POSTs per client address and per
+    # its network (/24, /64); staff login POSTs per address and per network.
     PUBLIC_POST_RATE=(str, "20/10m"),
+    PUBLIC_POST_NETWORK_RATE=(str, "100/10m"),
+    STAFF_LOGIN_RATE=(str, "30/10m"),
     # Reverse proxies in front of the app that append to X-Forwarded-For (0 = none).
     NUM_PROXIES=(int, 0),
     # Test database name, so that parallel runs on one machine do not collide.
@@ -130,6 +134,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kela_service.middleware.StaffAwareLocaleMiddleware",
     "kela_service.middleware.ClientAddressMiddleware",
+    "kela_service.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "kela_service.ratelimit.PublicPostRateLimitMiddleware",
@@ -176,6 +181,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer fails a request in seconds (a 503 page), rather
+    # than holding a worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     if env("TEST_DB_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 
@@ -187,6 +195,9 @@ if env("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "kela",
+            # A Redis that does not answer must not hold a request for long: the rate
+            # limit then counts per process (kela_service/ratelimit.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -361,4 +372,6 @@ ACCESS_RECORD_RETENTION_DAYS = env("ACCESS_RECORD_RETENTION_DAYS")
 ACCESS_RECORD_CLIENT_ADDRESS = "kela_service.ratelimit.client_address"
 # "<count>/<period>" with period s, m, h or d, optionally prefixed with a number.
 PUBLIC_POST_RATE = env("PUBLIC_POST_RATE")
+PUBLIC_POST_NETWORK_RATE = env("PUBLIC_POST_NETWORK_RATE")
+STAFF_LOGIN_RATE = env("STAFF_LOGIN_RATE")
 NUM_PROXIES = env("NUM_PROXIES")

@@ -8,6 +8,9 @@ from appointments.views import public as appointments_public
 from . import views
 from .api import api
 
+# An unreachable database gets a 503 page asking to try again (kela_service.views).
+handler500 = "kela_service.views.server_error"
+
 admin.site.site_header = _("Kela service administration")
 admin.site.site_title = _("Kela service")
 admin.site.index_title = _("Appointments, callbacks and opening hours")

@@ -1,18 +1,30 @@
 import logging
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views import i18n
+from django.utils.translation import gettext as _
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from offices.models import Office
 
+from .ratelimit import shared_cache_answers
+
 logger = logging.getLogger(__name__)
+
+# Errors that say the database cannot be reached or cannot serve now (PEP 249's
+# OperationalError: a lost connection, a server shutting down, a lock timeout), not a
+# fault in the code: the citizen is asked to try again, the log gets one line.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds a client is asked to wait before trying again while the database is away.
+DATABASE_RETRY_AFTER = 30
 
 
 def home(request):
@@ -43,18 +55,67 @@ def set_language(request):
         return i18n.set_language(request)
 
 
+def _one_line(error):
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers)."""
+    """For load balancers and monitoring: the database and the shared cache.
+
+    - 200 ``{"status": "ok", "database": true, "cache": true}``;
+    - 200 ``{"status": "degraded", "database": true, "cache": false}`` when the cache
+      (Redis) does not answer: citizens are still served and the rate limits count per
+      process, so a load balancer must keep sending traffic (taking every instance out
+      would turn a weaker rate limit into an outage); monitoring alerts on "degraded",
+      the log has the rate limit's one warning a minute;
+    - 503 ``{"status": "unavailable", "database": false, "cache": ...}`` when the
+      database does not answer: nothing can be served.
+    """
+    cache_ok = shared_cache_answers()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: database unavailable")
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+    except DatabaseError as error:
+        logger.error("Health check: database unavailable (%s)", _one_line(error))
+        response = JsonResponse(
+            {"status": "unavailable", "database": False, "cache": cache_ok}, status=503
+        )
+        response._has_been_logged = True  # above, with the reason
+        return response
+    status = "ok" if cache_ok else "degraded"
+    return JsonResponse({"status": status, "database": True, "cache": cache_ok})
+
+
+@requires_csrf_token
+def server_error(request):
+    """``handler500``: an unhandled exception.
+
+    When the database cannot be reached, the user gets a 503 page in their language
+    (or JSON on the API) asking them to try again in a moment, with ``Retry-After``,
+    and the log one line per failed request instead of a traceback; Django reconnects
+    by itself on a later request. Anything else is Django's 500 page, logged with its
+    traceback."""
+    error = sys.exception()
+    if not isinstance(error, DATABASE_UNAVAILABLE):
+        return defaults.server_error(request)
+    logger.error(
+        "Database unavailable: %s %s answered 503 (%s)",
+        request.method,
+        request.path,
+        _one_line(error),
+    )
+    if request.path_info.startswith("/api/"):
+        message = _("The service is temporarily unavailable. Please try again in a moment.")
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    # Logged above, once: Django would add the traceback of every such request.
+    response._has_been_logged = True
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import hours
@@ -25,6 +27,34 @@ class DefaultChoiceFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
                 "display": title,
             }
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks up the chosen value as it came: a slot "abc"
+    in the add page's URL (``?slot=abc``) or in a tampered POST is a 500 while the page
+    is drawn ("Field 'id' expected a number"). Draw only values the related field can
+    read; the form field reports the others as an invalid choice."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._readable(v)], attr)
+
+    def _readable(self, value):
+        try:
+            self.field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        return str(value).isascii()
+
+
+class SafeAutocompleteMixin:
+    """A ModelAdmin whose ``autocomplete_fields`` use ``SafeAutocompleteSelect``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SafeDateHierarchyMixin:

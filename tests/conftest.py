@@ -5,6 +5,7 @@ import time_machine
 from django.core.cache import cache
 
 from citizens import rules as citizen_rules
+from kela_service import ratelimit
 from notifications import sms
 from notifications.outbox import deliver_due
 from offices.demo import seed_offices
@@ -17,10 +18,13 @@ FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rate-limit counters would otherwise carry
-    over between tests (a pinned clock never lets them expire)."""
+    over between tests (a pinned clock never lets them expire). The same for the rate
+    limit's own counters, used while the shared cache is down."""
     cache.clear()
+    ratelimit.fallback.reset()
     yield
     cache.clear()
+    ratelimit.fallback.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -135,6 +135,28 @@ def test_appointment_add__slot_from_the_query_string__is_preselected(
     assert response.context["adminform"].form.initial["slot"] == str(tornio_slot.pk)
 
 
+@pytest.mark.parametrize("slot", ["abc", "١٢", "12.5", "-"])
+def test_appointment_add__non_numeric_slot_in_the_query_string__page_without_it(
+    now, phone_client, tornio_slot, slot
+):
+    response = phone_client.get(ADD, {"slot": slot})
+
+    assert response.status_code == 200
+    assert "selected" not in response.text.split('name="slot"', 1)[1].split("</select>", 1)[0]
+
+
+@pytest.mark.parametrize("slot", ["abc", "١٢", "12.5"])
+def test_appointment_add__non_numeric_slot_posted__form_error_and_the_typed_data_kept(
+    now, phone_client, tornio_slot, topic, slot
+):
+    response = phone_client.post(ADD, {**_booking(tornio_slot, topic), "slot": slot})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error("slot", code="invalid_choice")
+    assert 'value="Matti Virtanen"' in response.text
+    assert not Appointment.objects.exists()
+
+
 def test_appointment_add__office_staff__is_forbidden(now, client, office_staff):
     client.force_login(office_staff)
 

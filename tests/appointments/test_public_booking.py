@@ -431,7 +431,8 @@ def test_wizard_get__tampered_parameter__redirects_or_renders_never_500(
     for value in [*BAD_VALUES, ["tornio", "kemi"]]:
         response = client.get(url(step, **{**good, param: value}), follow=True)
 
-        assert response.status_code == 200, value
+        # A NUL byte in a query string is refused before any view (kela_service.middleware).
+        assert response.status_code == (400 if value == "\x00" else 200), value
         assert response.redirect_chain == [] or all(
             location.startswith("/appointments/") for location, _status in response.redirect_chain
         )

@@ -257,7 +257,8 @@ def test_move__tampered_input__never_500(client, booking, value):
     get = client.get(manage_url(booking, action="move"), {"day": value})
 
     assert post.status_code == 302
-    assert get.status_code == 200
+    # A NUL byte in a query string is refused before any view (kela_service.middleware).
+    assert get.status_code == (400 if value == "\x00" else 200)
     assert refreshed(booking).slot_id == booking.slot_id
 
 

@@ -88,7 +88,7 @@ def phone_windows(day):
 @pytest.fixture
 def form_settings(settings, offices):
     settings.CALLBACK_WINDOW_CAPACITY = CAPACITY
-    settings.PUBLIC_POST_RATE = "1000000/m"
+    settings.PUBLIC_POST_RATE = settings.PUBLIC_POST_NETWORK_RATE = "1000000/m"
     cache.clear()
     return {"topic_pks": list(Topic.objects.values_list("pk", flat=True))}
 

@@ -3,10 +3,10 @@ access log that must not hold private links."""
 
 import importlib.util
 import logging
-import os
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.core.checks import run_checks
 from django.test import Client
@@ -197,29 +197,16 @@ def test_permissions_policy__every_response__denies_camera_microphone_geolocatio
         assert f"{feature}=()" in policy
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    return client
-
-
-def test_rate_limit__on_redis__counts_are_shared_by_every_worker(rf, settings):
+def test_rate_limit__on_redis__counts_are_shared_by_every_worker(rf, settings, redis_url):
     """Workers share the count through Redis: a second cache connection (another
     gunicorn worker) sees the first one's hits and refuses past the limit."""
-    redis_client = _redis_or_skip()
+    redis_client = redis.Redis.from_url(redis_url)
     redis_client.flushdb()
     settings.PUBLIC_POST_RATE = "3/m"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_url,
             "KEY_PREFIX": "kela-test",
         }
     }
@@ -235,3 +222,4 @@ def test_rate_limit__on_redis__counts_are_shared_by_every_worker(rf, settings):
         assert any(b"ratelimit:appointments" in key for key in redis_client.keys("*"))
     finally:
         redis_client.flushdb()
+        redis_client.close()

@@ -374,7 +374,7 @@ def test_healthz__database_answers__200_uncached(client, db):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True}
+    assert response.json() == {"status": "ok", "database": True, "cache": True}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -389,7 +389,7 @@ def test_healthz__database_cursor_raises__503(client, db, monkeypatch):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": False}
+    assert response.json() == {"status": "unavailable", "database": False, "cache": True}
 
 
 SWITCHES = [
