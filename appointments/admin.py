@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from access.admin_tools import AccessRecordAdminMixin
 from notifications.admin import MessageInline
-from offices import hours
+from offices import day_phrases, hours
 from offices.admin_tools import (
     DefaultChoiceFilter,
     RuleFormAdminMixin,
@@ -36,32 +36,9 @@ from .forms import AppointmentForm
 from .models import Appointment, Slot
 
 GENERATE_WEEKS = 8
-SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30")
+SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30, Tornio tue, tomorrow, next week")
 
-_DATE_FI = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-def parse_search_date(word, today):
-    """ "3.12." / "3.12.2026" / "2026-12-03" -> a date, else None (also for a year
-    outside the time engine's hours.MIN_YEAR..MAX_YEAR)."""
-    found = None
-    try:
-        if match := _DATE_ISO.match(word):
-            year, month, day = map(int, match.groups())
-            found = datetime.date(year, month, day)
-        elif match := _DATE_FI.match(word):
-            day, month = int(match[1]), int(match[2])
-            year = int(match[3]) if match[3] else today.year
-            found = datetime.date(year, month, day)
-            if not match[3] and found < today - datetime.timedelta(days=31):
-                found = found.replace(year=year + 1)
-    except ValueError:
-        return None
-    if found is None or not hours.MIN_YEAR <= found.year <= hours.MAX_YEAR:
-        return None
-    return found
 
 
 class LocalDateFilter(DefaultChoiceFilter):
@@ -176,11 +153,9 @@ class SlotAdmin(admin.ModelAdmin):
         picker, only free future slots."""
         if self._from_appointment_picker(request):
             queryset = rules.bookable_slots(queryset, citizen=False)
-        today = hours.localdate()
-        for word in search_term.split():
-            if day := parse_search_date(word, today):
-                queryset = queryset.on_date(day)
-            elif match := _TIME.match(word):
+        spans, words = day_phrases.find_days(search_term, hours.localdate())
+        for word in words:
+            if match := _TIME.match(word):
                 queryset = queryset.filter(
                     starts_at__hour=int(match[1]), starts_at__minute=int(match[2])
                 )
@@ -188,6 +163,12 @@ class SlotAdmin(admin.ModelAdmin):
                 queryset = queryset.filter(
                     Q(office__name__icontains=word) | Q(office__slug__icontains=word)
                 )
+        # "ti" on a Tuesday: today while it has times, else next Tuesday.
+        for span in spans:
+            on_days = queryset.between(span.first, span.last)
+            if span is spans[-1] or on_days.exists():
+                queryset = on_days
+                break
         return queryset, False
 
     @staticmethod
