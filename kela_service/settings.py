@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "access",
     "appointments",
     "callbacks",
+    "desk",
 ]
 
 MIDDLEWARE = [
