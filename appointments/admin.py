@@ -7,13 +7,11 @@ the citizens' ``AppointmentForm``; its ``save()`` (the rule) is the one write
 """
 
 import datetime
-import re
 
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -22,7 +20,7 @@ from django.utils.translation import ngettext
 
 from access.admin_tools import AccessRecordAdminMixin
 from notifications.admin import MessageInline
-from offices import day_phrases, hours
+from offices import hours
 from offices.admin_tools import (
     DefaultChoiceFilter,
     RuleFormAdminMixin,
@@ -37,8 +35,6 @@ from .models import Appointment, Slot
 
 GENERATE_WEEKS = 8
 SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30, Tornio tue, tomorrow, next week")
-
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 class LocalDateFilter(DefaultChoiceFilter):
@@ -153,22 +149,7 @@ class SlotAdmin(admin.ModelAdmin):
         picker, only free future slots."""
         if self._from_appointment_picker(request):
             queryset = rules.bookable_slots(queryset, citizen=False)
-        spans, words = day_phrases.find_days(search_term, hours.localdate())
-        for word in words:
-            if match := _TIME.match(word):
-                queryset = queryset.filter(
-                    starts_at__hour=int(match[1]), starts_at__minute=int(match[2])
-                )
-            else:
-                queryset = queryset.filter(
-                    Q(office__name__icontains=word) | Q(office__slug__icontains=word)
-                )
-        # "ti" on a Tuesday: today while it has times, else next Tuesday.
-        for span in spans:
-            on_days = queryset.between(span.first, span.last)
-            if span is spans[-1] or on_days.exists():
-                queryset = on_days
-                break
+        queryset = rules.slots_search(queryset, search_term)
         return queryset, False
 
     @staticmethod

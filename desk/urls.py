@@ -1,10 +1,12 @@
-"""The info-point desk, at /staff/<office>/desk/ (not language-prefixed)."""
+"""The desk's staff pages (not language-prefixed): the info-point desk of an office,
+and booking for a customer."""
 
 from django.urls import path
 
-from . import views
+from . import booking, views
 
 app_name = "desk"
 urlpatterns = [
-    path("", views.desk, name="desk"),
+    path("book/", booking.book, name="book"),
+    path("<slug:office>/desk/", views.desk, name="desk"),
 ]

@@ -12,7 +12,6 @@ from django.urls import reverse
 from access.models import AccessRecord
 from desk import rules
 from desk.models import OralApplication, Visit
-from offices.models import Topic
 from tests.factories import UserFactory, helsinki
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +40,6 @@ def kemi_staff(offices):
 def desk_client(client, kemi_staff):
     client.force_login(kemi_staff)
     return client
-
-
-@pytest.fixture
-def topic(offices):
-    return Topic.objects.order_by("ordering", "pk").first()
 
 
 def register(client, topic, name=""):
