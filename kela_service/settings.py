@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "appointments",
     "callbacks",
     "desk",
+    "reports",
 ]
 
 MIDDLEWARE = [
