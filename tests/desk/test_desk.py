@@ -208,8 +208,9 @@ def test_desk__queries__the_same_for_1_and_500_waiting(
     desk_client.get(desk_url())  # warm the session and the hours
 
     # session, user, permissions (2), groups, office, has an info point, queue, count,
-    # serving, access record, hours (3), served today, oral today, topics (the form)
-    with django_assert_num_queries(17):
+    # serving, access record, hours (3), served today, oral today, topics (the form),
+    # the staff header's offices
+    with django_assert_num_queries(18):
         page = desk_client.get(desk_url())
 
     assert page.context["waiting_count"] == waiting
