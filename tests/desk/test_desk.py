@@ -30,13 +30,6 @@ def now(pin_clock):
 
 
 @pytest.fixture
-def kemi_staff(offices):
-    user = UserFactory(username="kemi-staff", groups=["Office staff"])
-    offices["kemi"].staff.add(user)
-    return user
-
-
-@pytest.fixture
 def desk_client(client, kemi_staff):
     client.force_login(kemi_staff)
     return client

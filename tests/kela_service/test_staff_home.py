@@ -19,13 +19,6 @@ def now(pin_clock, offices):
     return pin_clock(THURSDAY)
 
 
-@pytest.fixture
-def kemi_staff(offices):
-    user = UserFactory(username="kemi-staff", groups=["Office staff"])
-    offices["kemi"].staff.add(user)
-    return user
-
-
 def links(page):
     """The hrefs of the home's sections (not the header)."""
     main = page.text.split('<main id="main"', 1)[1]
