@@ -23,6 +23,8 @@ urlpatterns = [
     path("m/<slug:token>/", appointments_public.short_link, name="appointment_short_link"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
+    # The enrolment of a second factor, for staff whose account has none yet.
+    path("staff/", include("accounts.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
     path("staff/", include("appointments.staff_urls")),
 ]
