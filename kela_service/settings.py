@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "accounts",
     "appointments",
     "callbacks",
+    "desk",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ urlpatterns = [
     # The enrolment of a second factor, for staff whose account has none yet.
     path("staff/", include("accounts.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
+    path("staff/", include("desk.urls")),
+    path("staff/", include("reports.urls")),
     path("staff/", include("appointments.staff_urls")),
 ]
 
