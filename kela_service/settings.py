@@ -5,6 +5,7 @@ block below. A ``.env`` file in the project folder is read if present.
 """
 
 import base64
+import datetime
 import hashlib
 import os
 from pathlib import Path
@@ -107,7 +108,8 @@ if TESTING:
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, behind the second factor (accounts.admin_site.StaffAdminSite).
+    "accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -118,11 +120,16 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "csp",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "kela_service",
     "offices",
     "notifications",
     "citizens",
     "access",
+    "accounts",
     "appointments",
     "callbacks",
     "desk",
@@ -133,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kela_service.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Staff and admin pages (and their CSV) are never stored by a browser or proxy.
+    "accounts.middleware.StaffNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kela_service.middleware.StaffAwareLocaleMiddleware",
     "kela_service.middleware.ClientAddressMiddleware",
@@ -141,9 +150,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "kela_service.ratelimit.PublicPostRateLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The staff door (accounts/): 30 minutes idle logs out; every admin and staff page
+    # asks for the second factor (or sends to its enrolment) before any view runs.
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as its documentation asks: turns a login refused for a lockout into the
+    # lockout page (accounts.views.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kela_service.urls"
@@ -207,7 +225,11 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Staff passwords guard citizens' data: 12 characters at least.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -217,6 +239,37 @@ if TESTING:
 LOGIN_URL = "admin:login"
 # After logging in, staff land on their home page (kela_service.staff_home).
 LOGIN_REDIRECT_URL = "staff_home"
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The staff door (accounts/). A staff session lasts a working day at most, and ends
+# after 30 minutes without a request to a staff or admin page.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+STAFF_IDLE_TIMEOUT = 30 * 60
+# The paths behind the door: the admin and the staff pages (kela_service/urls.py).
+STAFF_PATH_PREFIXES = ("/admin/", "/staff/")
+# Messages (e.g. "logged out after 30 minutes idle") in the session, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Kela service"
+# django-axes: 10 failed logins lock out that user name from that address, and 10 from
+# one address lock the address out (any user name), for 15 minutes after the last
+# failure. Never for good: a permanent lock would let anyone lock staff out by typing
+# their user names. The address is the one the rate limits see (behind NUM_PROXIES).
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "kela_service.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Logins are in the access record already (access/); axes keeps the failures only.
+AXES_DISABLE_ACCESS_LOG = True
+# Its list of failed logins is registered by kela_service/admin.py.
+AXES_ENABLE_ADMIN = False
+# Masked in axes' log lines and its stored form data (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 CSRF_FAILURE_VIEW = "kela_service.views.csrf_failure"
 
 # Internationalisation: Finnish first, Swedish and English complete.

@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
     path("staff/", staff_home.home, name="staff_home"),
+    # The enrolment of a second factor, for staff whose account has none yet.
+    path("staff/", include("accounts.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
     path("staff/", include("desk.urls")),
     path("staff/", include("reports.urls")),

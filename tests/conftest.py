@@ -3,6 +3,8 @@
 import pytest
 import time_machine
 from django.core.cache import cache
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from citizens import rules as citizen_rules
 from kela_service import ratelimit
@@ -131,3 +133,35 @@ def kemi_staff(offices):
     user = UserFactory(username="kemi-staff", groups=["Office staff"])
     offices["kemi"].staff.add(user)
     return user
+
+
+@pytest.fixture
+def staff_login(client):
+    """``staff_login(user)``: the test client (or ``client=...``) is logged in as
+    ``user`` with both factors, as after the login page with a code: the user's
+    authenticator app (created if missing) has verified the session. The one way for a
+    test to be a logged-in staff member. Returns the client."""
+
+    def login(user, *, client=client):
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login
+
+
+@pytest.fixture
+def login_page(client):
+    """``login_page(username, password, code="")``: the staff login form posted as a
+    browser posts it (django-axes and the rate limit see it); returns the response."""
+
+    def post(username, password, code="", *, client=client, **extra):
+        data = {"username": username, "password": password, "otp_token": code}
+        return client.post("/admin/login/?next=/staff/", data, **extra)
+
+    return post

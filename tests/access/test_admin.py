@@ -34,8 +34,8 @@ def records(rf):
 
 
 @pytest.fixture
-def admin_client_(client, superuser):
-    client.force_login(superuser)
+def admin_client_(client, superuser, staff_login):
+    staff_login(superuser)
     return client
 
 
@@ -95,7 +95,7 @@ def test_change_view__read_only_and_nothing_can_be_added_or_deleted(admin_client
 
 
 @pytest.mark.parametrize("group", ["Phone service", "Office staff"])
-def test_changelist__staff_groups__forbidden(client, records, group):
-    client.force_login(UserFactory(groups=[group]))
+def test_changelist__staff_groups__forbidden(client, records, group, staff_login):
+    staff_login(UserFactory(groups=[group]))
 
     assert client.get(RECORDS).status_code == 403

@@ -19,8 +19,8 @@ MONDAY = datetime.date(2026, 12, 7)
 
 
 @pytest.fixture
-def staff_client(client, office_staff):
-    client.force_login(office_staff)
+def staff_client(client, office_staff, staff_login, now):
+    staff_login(office_staff)  # at the pinned time: a staff session lasts 8 hours
     return client
 
 
@@ -109,9 +109,9 @@ def test_affected_list__leaves_one_row_with_the_affected_bookings(
 
 
 def test_admin_change_view__leaves_one_row_with_user_office_and_the_booking(
-    client, phone_staff, mondays
+    client, phone_staff, mondays, staff_login
 ):
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     booking = mondays["kemi"]
 
     response = client.get(reverse("admin:appointments_appointment_change", args=[booking.pk]))
@@ -128,15 +128,17 @@ def test_admin_change_view__leaves_one_row_with_user_office_and_the_booking(
     assert list(records_about(phone="040 111 2222")) == [row]
 
 
-def test_admin_add_view__shows_nobody_and_leaves_no_row(client, phone_staff, mondays):
-    client.force_login(phone_staff)
+def test_admin_add_view__shows_nobody_and_leaves_no_row(client, phone_staff, mondays, staff_login):
+    staff_login(phone_staff)
 
     assert client.get(reverse("admin:appointments_appointment_add")).status_code == 200
     assert views().count() == 0
 
 
-def test_admin_changelist__one_row_per_office_of_the_bookings_shown(client, phone_staff, mondays):
-    client.force_login(phone_staff)
+def test_admin_changelist__one_row_per_office_of_the_bookings_shown(
+    client, phone_staff, mondays, staff_login
+):
+    staff_login(phone_staff)
 
     response = client.get(reverse("admin:appointments_appointment_changelist"))
 
@@ -150,8 +152,10 @@ def test_admin_changelist__one_row_per_office_of_the_bookings_shown(client, phon
     assert {row.user for row in rows.values()} == {phone_staff}
 
 
-def test_admin_changelist__search_by_phone__records_what_it_found(client, phone_staff, mondays):
-    client.force_login(phone_staff)
+def test_admin_changelist__search_by_phone__records_what_it_found(
+    client, phone_staff, mondays, staff_login
+):
+    staff_login(phone_staff)
 
     client.get(reverse("admin:appointments_appointment_changelist"), {"q": "040 765 4321"})
 

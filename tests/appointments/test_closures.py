@@ -21,8 +21,8 @@ EXCEPTIONS = reverse("admin:offices_dateexception_changelist")
 
 
 @pytest.fixture
-def admin(client, superuser):
-    client.force_login(superuser)
+def admin(client, superuser, staff_login, wednesday):
+    staff_login(superuser)  # at the pinned time: a staff session lasts 8 hours
     return client
 
 
@@ -220,12 +220,12 @@ def test_past_slots__never_closed(offices, pin_clock, client):
 
 
 def test_staff_list__affected_bookings_with_who_was_told_and_who_needs_a_call(
-    admin, client, slots, office_staff
+    admin, client, slots, office_staff, staff_login
 ):
     told = book(slot_on(slots["tornio"], TUESDAY, 0), name="Viesti Saatu", email="a@b.fi")
     landline = book(slot_on(slots["tornio"], TUESDAY, 1), name="Lanka Puhelin", phone="016 1234567")
     _close(admin, slots["tornio"], TUESDAY)
-    client.force_login(office_staff)
+    staff_login(office_staff)
 
     response = client.get(reverse("staff:affected", kwargs={"office": "tornio"}))
 
@@ -239,8 +239,8 @@ def test_staff_list__affected_bookings_with_who_was_told_and_who_needs_a_call(
     assert response.text.count('class="needs-call"') == 1
 
 
-def test_staff_list__other_office__forbidden(client, slots, office_staff):
-    client.force_login(office_staff)
+def test_staff_list__other_office__forbidden(client, slots, office_staff, staff_login):
+    staff_login(office_staff)
 
     response = client.get(reverse("staff:affected", kwargs={"office": "kemi"}))
 

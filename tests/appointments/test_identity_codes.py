@@ -33,9 +33,9 @@ def test_booking__identity_code_in_free_text__refused_on_the_field(client, slots
 
 
 def test_admin_booking__identity_code_in_the_note__refused(
-    now, client, phone_staff, tornio_slot, topic
+    now, client, phone_staff, tornio_slot, topic, staff_login
 ):
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     data = {
         "slot": tornio_slot.pk,
         "topic": topic.pk,

@@ -86,7 +86,7 @@ def test_staff_with_the_right__may_book_past_the_cap_with_a_recorded_reason(
 
 @pytest.mark.django_db
 def test_admin__phone_staff_held_to_the_cap_an_administrator_may_override(
-    now, client, phone_staff, superuser, tornio, make_slot, book, topic
+    now, client, phone_staff, superuser, tornio, make_slot, book, topic, staff_login
 ):
     slots = _slots(make_slot, tornio, 3)
     book(slots[0], phone=PHONE)
@@ -101,13 +101,13 @@ def test_admin__phone_staff_held_to_the_cap_an_administrator_may_override(
         "note": "",
         "cap_override_reason": "Soittaa omaisen puolesta",
     }
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
 
     refused = client.post(reverse("admin:appointments_appointment_add"), data)
 
     assert refused.status_code == 200
     assert refused.context["adminform"].form.has_error("phone", code=rules.PHONE_CAP)
-    client.force_login(superuser)
+    staff_login(superuser)
     assert client.post(reverse("admin:appointments_appointment_add"), data).status_code == 302
     assert Appointment.objects.get(slot=slots[2]).cap_override_reason == (
         "Soittaa omaisen puolesta"

@@ -24,8 +24,8 @@ def requests_(friday, make_callback):
 
 
 @pytest.fixture
-def staff_client(client, phone_staff):
-    client.force_login(phone_staff)
+def staff_client(client, phone_staff, staff_login, friday):
+    staff_login(phone_staff)  # at the pinned time: a staff session lasts 8 hours
     return client
 
 

@@ -208,11 +208,11 @@ def test_request_form__identity_code_in_the_message__refused_on_the_field(
 
 
 def test_call_attempt__identity_code_in_the_note__refused(
-    client, friday, make_callback, phone_staff
+    client, friday, make_callback, phone_staff, staff_login
 ):
     callback = make_callback(helsinki(2026, 12, 7, 9, 0))
     rules.callback_take(callback=callback, user=phone_staff)
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
 
     response = client.post(
         reverse("callback_queue:detail", kwargs={"pk": callback.pk}),
@@ -246,14 +246,14 @@ def test_queue__anonymous__redirected_to_login(client, db):
     assert response.url.startswith("/admin/login/")
 
 
-def test_queue__staff_without_permission__403(client, offices):
-    client.force_login(UserFactory(username="tornio", groups=["Office staff"]))
+def test_queue__staff_without_permission__403(client, offices, staff_login):
+    staff_login(UserFactory(username="tornio", groups=["Office staff"]))
     assert client.get("/staff/callbacks/").status_code == 403
     assert client.get("/staff/callbacks/summary/").status_code == 403
 
 
 def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
-    client, offices, pin_clock, make_callback, phone_staff, django_assert_num_queries
+    client, offices, pin_clock, make_callback, phone_staff, django_assert_num_queries, staff_login
 ):
     pin_clock(helsinki(2026, 12, 4, 9, 0))
     later = make_callback(helsinki(2026, 12, 4, 11, 0))
@@ -263,10 +263,11 @@ def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
     rules.callback_take(callback=done, user=phone_staff)
     rules.callback_record_attempt(callback=done, user=phone_staff, outcome="done")
     pin_clock(helsinki(2026, 12, 4, 10, 45))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     # session, user, 2 permission checks, counts, requests, access record (INSERT),
     # phone service, periods, rules, exceptions, load per window, the staff header's offices
-    with django_assert_num_queries(13):
+    # +1 since the staff door: the second factor's device of the session (django-otp)
+    with django_assert_num_queries(14):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -287,14 +288,15 @@ def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
 
 
 def test_queue__many_requests__query_count_does_not_grow(
-    client, friday, make_callback, phone_staff, django_assert_num_queries
+    client, friday, make_callback, phone_staff, django_assert_num_queries, staff_login
 ):
     for hour in range(9, 15):
         make_callback(helsinki(2026, 12, 7, hour, 0))
         make_callback(helsinki(2026, 12, 7, hour, 30))
-    client.force_login(phone_staff)
-    # 11, the access record's INSERT and the staff header's offices
-    with django_assert_num_queries(13):
+    staff_login(phone_staff)
+    # 11, the access record's INSERT, the staff header's offices, and the second
+    # factor's device of the session (django-otp, since the staff door)
+    with django_assert_num_queries(14):
         assert client.get("/staff/callbacks/").status_code == 200
 
 
@@ -306,23 +308,24 @@ def make_many(make_callback, count):
 
 @pytest.mark.parametrize("count", [1, 60])
 def test_queue__one_or_sixty_requests__same_query_count(
-    client, friday, make_callback, phone_staff, django_assert_num_queries, count
+    client, friday, make_callback, phone_staff, django_assert_num_queries, count, staff_login
 ):
     make_many(make_callback, count)
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     # session, user, 2 permission checks, counts, requests, access record (INSERT),
     # phone service, periods, rules, exceptions, load per window, the staff header's offices
-    with django_assert_num_queries(13):
+    # +1 since the staff door: the second factor's device of the session (django-otp)
+    with django_assert_num_queries(14):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     assert len(response.context["requests"]) == min(count, 50)
 
 
 def test_queue__sixty_requests__fifty_a_page_in_due_order(
-    client, friday, make_callback, phone_staff
+    client, friday, make_callback, phone_staff, staff_login
 ):
     make_many(make_callback, 60)
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     first = client.get("/staff/callbacks/")
     assert "60 avointa pyyntöä" in first.content.decode()
     assert 'href="?page=2"' in first.content.decode()
@@ -337,11 +340,11 @@ def test_queue__sixty_requests__fifty_a_page_in_due_order(
 
 
 def test_take__two_staff__second_gets_a_message(
-    client, friday, make_callback, phone_staff, other_phone_staff
+    client, friday, make_callback, phone_staff, other_phone_staff, staff_login
 ):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
     rules.callback_take(callback=callback, user=other_phone_staff)
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     response = client.post(f"/staff/callbacks/{callback.pk}/take/", follow=True)
     assert "Outi Toinen ehti ottaa tämän pyynnön ensin." in response.content.decode()
     callback.refresh_from_db()
@@ -349,10 +352,10 @@ def test_take__two_staff__second_gets_a_message(
 
 
 def test_take_and_record__through_pages__closes_the_request(
-    client, friday, make_callback, phone_staff
+    client, friday, make_callback, phone_staff, staff_login
 ):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     response = client.post(f"/staff/callbacks/{callback.pk}/take/")
     assert response.url == f"/staff/callbacks/{callback.pk}/"
     page = client.get(response.url)
@@ -368,17 +371,21 @@ def test_take_and_record__through_pages__closes_the_request(
     assert callback.attempts.count() == 2
 
 
-def test_record__without_taking__shows_error(client, friday, make_callback, phone_staff):
+def test_record__without_taking__shows_error(
+    client, friday, make_callback, phone_staff, staff_login
+):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     response = client.post(f"/staff/callbacks/{callback.pk}/", {"result": "done"})
     assert response.status_code == 200
     assert "Ota pyyntö käsittelyyn ennen kuin kirjaat puhelun." in response.content.decode()
 
 
-def test_summary__phone_staff__shows_the_days_figures(client, friday, make_callback, phone_staff):
+def test_summary__phone_staff__shows_the_days_figures(
+    client, friday, make_callback, phone_staff, staff_login
+):
     make_callback(helsinki(2026, 12, 4, 15, 0))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     response = client.get("/staff/callbacks/summary/?date=2026-12-04")
     assert response.status_code == 200
     assert response.context["summary"]["requests"] == 1
@@ -387,25 +394,27 @@ def test_summary__phone_staff__shows_the_days_figures(client, friday, make_callb
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1999-12-31", "nonsense", ""])
 def test_summary__date_out_of_range_or_garbage__shows_today_with_a_message(
-    client, friday, phone_staff, value
+    client, friday, phone_staff, value, staff_login
 ):
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     response = client.get("/staff/callbacks/summary/", {"date": value})
     assert response.status_code == 200
     assert response.context["day"] == datetime.date(2026, 12, 4)
     assert "Näytetään tämä päivä." in response.content.decode()
 
 
-def test_summary__last_supported_date__renders(client, friday, phone_staff):
-    client.force_login(phone_staff)
+def test_summary__last_supported_date__renders(client, friday, phone_staff, staff_login):
+    staff_login(phone_staff)
     response = client.get("/staff/callbacks/summary/?date=2100-12-31")
     assert response.status_code == 200
     assert response.context["day"] == datetime.date(2100, 12, 31)
 
 
-def test_take__get__redirects_to_the_request(client, friday, make_callback, phone_staff):
+def test_take__get__redirects_to_the_request(
+    client, friday, make_callback, phone_staff, staff_login
+):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     response = client.get(f"/staff/callbacks/{callback.pk}/take/")
     assert response.status_code == 302
     assert response.url == f"/staff/callbacks/{callback.pk}/"
@@ -450,10 +459,10 @@ def test_api_windows__same_as_form(client, friday, make_callback, settings):
 
 
 def test_admin__changelist_and_change_page_render(
-    client, friday, make_callback, phone_staff, superuser
+    client, friday, make_callback, phone_staff, superuser, staff_login
 ):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    client.force_login(superuser)
+    staff_login(superuser)
     for params in ["", "?show=all", "?show=overdue", "?show=today", "?q=0401"]:
         response = client.get(f"/admin/callbacks/callbackrequest/{params}")
         assert response.status_code == 200
@@ -461,8 +470,10 @@ def test_admin__changelist_and_change_page_render(
     assert client.get(f"/admin/callbacks/callbackrequest/{callback.pk}/change/").status_code == 200
 
 
-def test_admin__phone_staff_adds_a_request_with_the_same_rules(client, friday, topic, phone_staff):
-    client.force_login(phone_staff)
+def test_admin__phone_staff_adds_a_request_with_the_same_rules(
+    client, friday, topic, phone_staff, staff_login
+):
+    staff_login(phone_staff)
     url = "/admin/callbacks/callbackrequest/add/"
     assert client.get(url).status_code == 200
     response = client.post(url, form_data(topic, window="2026-12-04T14:00"))
@@ -494,17 +505,19 @@ def test_reverse__named_urls_exist():
     ],
 )
 def test_admin__date_hierarchy_out_of_range__redirects_instead_of_500(
-    client, friday, superuser, params
+    client, friday, superuser, params, staff_login
 ):
-    client.force_login(superuser)
+    staff_login(superuser)
     response = client.get(f"/admin/callbacks/callbackrequest/?show=all&{params}")
     assert response.status_code == 302
     assert response.url == "/admin/callbacks/callbackrequest/?e=1"
 
 
-def test_admin__date_hierarchy_in_range__filters(client, friday, make_callback, superuser):
+def test_admin__date_hierarchy_in_range__filters(
+    client, friday, make_callback, superuser, staff_login
+):
     callback = make_callback(helsinki(2026, 12, 4, 15, 0))
-    client.force_login(superuser)
+    staff_login(superuser)
     url = "/admin/callbacks/callbackrequest/?show=all&window_start__year=2026"
     assert callback.reference in client.get(f"{url}&window_start__month=12").content.decode()
     assert callback.reference not in client.get(f"{url}&window_start__month=11").content.decode()

@@ -29,8 +29,8 @@ def now(pin_clock, offices):
 
 
 @pytest.fixture
-def phone_client(client, phone_staff):
-    client.force_login(phone_staff)
+def phone_client(client, phone_staff, staff_login):
+    staff_login(phone_staff)
     return client
 
 
@@ -113,11 +113,13 @@ def test_from_a_callback__three_actions_prefilled_and_source_phone_staff(
     assert str(appointment.phone) == "+358405551234"
 
 
-def test_from_a_desk_visit__source_desk(now, pin_clock, client, kemi_staff, offices, topic):
+def test_from_a_desk_visit__source_desk(
+    now, pin_clock, client, kemi_staff, offices, topic, staff_login
+):
     visit = Visit.objects.create(
         office=offices["kemi"], topic=topic, name="Kävijä", called_at=NOW, served_by=kemi_staff
     )
-    client.force_login(kemi_staff)
+    staff_login(kemi_staff)
     slot = rules.bookable_slots(citizen=False).filter(office=offices["kemi"]).first()
 
     page = client.get(BOOK, {"visit": visit.pk, "slot": slot.pk})
@@ -130,8 +132,10 @@ def test_from_a_desk_visit__source_desk(now, pin_clock, client, kemi_staff, offi
     assert Appointment.objects.get().source == Appointment.Source.DESK
 
 
-def test_office_staff__own_office_and_phone_service_only(now, client, kemi_staff, offices):
-    client.force_login(kemi_staff)
+def test_office_staff__own_office_and_phone_service_only(
+    now, client, kemi_staff, offices, staff_login
+):
+    staff_login(kemi_staff)
     tornio_slot = rules.bookable_slots(citizen=False).filter(office=offices["tornio"]).first()
 
     ids = offered(client.get(BOOK))
@@ -141,8 +145,8 @@ def test_office_staff__own_office_and_phone_service_only(now, client, kemi_staff
     assert other_office.context["form"] is None  # not a slot this user may book
 
 
-def test_screen__citizen_side_user_or_no_permission__403(now, client):
-    client.force_login(UserFactory(username="nobody"))
+def test_screen__citizen_side_user_or_no_permission__403(now, client, staff_login):
+    staff_login(UserFactory(username="nobody"))
 
     assert client.get(BOOK).status_code == 403
 

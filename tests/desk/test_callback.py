@@ -24,8 +24,10 @@ def visit(pin_clock, offices, kemi_staff, topic):
     )
 
 
-def test_from_the_desk__topic_prefilled_stored_and_back_to_the_desk(client, kemi_staff, visit):
-    client.force_login(kemi_staff)
+def test_from_the_desk__topic_prefilled_stored_and_back_to_the_desk(
+    client, kemi_staff, visit, staff_login
+):
+    staff_login(kemi_staff)
     desk = reverse("desk:desk", args=["kemi"])
     query = f"?visit={visit.pk}&next={desk}"
 
@@ -43,8 +45,10 @@ def test_from_the_desk__topic_prefilled_stored_and_back_to_the_desk(client, kemi
     assert str(request.phone) == "+358161234567"  # a landline: staff need no SMS proof
 
 
-def test_second_open_request_for_the_number__refused_and_kept(client, kemi_staff, visit):
-    client.force_login(kemi_staff)
+def test_second_open_request_for_the_number__refused_and_kept(
+    client, kemi_staff, visit, staff_login
+):
+    staff_login(kemi_staff)
     page = client.get(CALLBACK)
     window = re.search(r'name="window" value="([^"]+)"', page.text)[1]
     data = {"window": window, "phone": "040 765 4321", "topic": visit.topic_id, "language": "sv"}
@@ -58,7 +62,7 @@ def test_second_open_request_for_the_number__refused_and_kept(client, kemi_staff
     assert CallbackRequest.objects.count() == 1
 
 
-def test_no_desk_or_callback_rights__403(client, offices, db):
-    client.force_login(UserFactory(username="nobody"))
+def test_no_desk_or_callback_rights__403(client, offices, db, staff_login):
+    staff_login(UserFactory(username="nobody"))
 
     assert client.get(CALLBACK).status_code == 403

@@ -71,12 +71,37 @@ def assert_accessible(page):
 
 
 def admin_login(page, username, password="correct horse battery staple"):  # noqa: S107
-    """Log in through the admin login form (UserFactory's default password)."""
+    """Log in through the admin login form (UserFactory's default password) with the
+    code the user's authenticator app shows now (the app is created if missing)."""
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
+    page.fill("#id_otp_token", app_code(username))
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/**")
+
+
+def app_code(username):
+    """The code ``username``'s authenticator app shows now, as the phone would."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    return otpauth_code(device.config_url)
+
+
+def otpauth_code(uri):
+    """The code an authenticator app shows now for the otpauth:// URI it was given."""
+    from base64 import b32decode
+    from urllib.parse import parse_qs, urlsplit
+
+    from django_otp.oath import totp
+
+    secret = parse_qs(urlsplit(uri).query)["secret"][0]
+    return f"{totp(b32decode(secret)):06d}"
 
 
 def code_from_outbox(phone):

@@ -191,8 +191,8 @@ def ask_for_a_callback(client, logged):
     return CallbackRequest.objects.get().opened_with(token)
 
 
-def staff_search_and_export(client, logged, appointment, callback):
-    client.force_login(UserFactory(username="root", is_superuser=True))
+def staff_search_and_export(client, logged, appointment, callback, staff_login):
+    staff_login(UserFactory(username="root", is_superuser=True))
     changelist = reverse("admin:appointments_appointment_changelist")
     for term in (PHONE, "0401234567", f"{SURNAME}", EMAIL, IDENTITY_CODE):
         found = logged(client.get(changelist, {"q": term, "when": "all"}))
@@ -233,7 +233,7 @@ def leaks(text, secrets, numbers):
 
 
 def test_logs__booking_callback_admin_search_and_export__hold_no_personal_data(
-    client, tornio_and_phone, django_log, access_log, deliver
+    client, tornio_and_phone, django_log, access_log, deliver, staff_login
 ):
     def logged(response):
         access_log.write(response)
@@ -242,7 +242,7 @@ def test_logs__booking_callback_admin_search_and_export__hold_no_personal_data(
     appointment = book_through_the_wizard(client, logged, tornio_and_phone["tornio"])
     callback = ask_for_a_callback(client, logged)
     deliver()  # the confirmations go out (e-mail and SMS), as the worker sends them
-    staff_search_and_export(client, logged, appointment, callback)
+    staff_search_and_export(client, logged, appointment, callback, staff_login)
 
     secrets = secrets_of(appointment, callback)
     numbers = [re.sub(r"\D", "", PHONE), re.sub(r"\D", "", CALLBACK_PHONE)]

@@ -89,8 +89,8 @@ def test_public_urls__nul_bytes__400_or_404(client, offices):
     assert not_refused(client, "post", PUBLIC_URLS, {"name": "x"}) == {}
 
 
-def test_staff_urls__nul_bytes__400_or_404(client, offices, superuser):
-    client.force_login(superuser)
+def test_staff_urls__nul_bytes__400_or_404(client, offices, superuser, staff_login):
+    staff_login(superuser)
 
     assert not_refused(client, "get", STAFF_URLS) == {}
 
@@ -150,8 +150,10 @@ def test_list_filters__found_in_every_admin(filters):
 
 
 @pytest.mark.parametrize("value", [NUL, "x", "99999999999999999999"])
-def test_admin_list_filters__nul_or_nonsense__never_500(client, superuser, filters, value):
-    client.force_login(superuser)
+def test_admin_list_filters__nul_or_nonsense__never_500(
+    client, superuser, filters, value, staff_login
+):
+    staff_login(superuser)
 
     answers = {
         f"{url}?{parameter}={value}": client.get(f"{url}?{parameter}={value}").status_code

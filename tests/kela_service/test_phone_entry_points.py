@@ -58,9 +58,9 @@ def test_citizen_booking_form__letters_in_phone_on_the_final_book__nothing_booke
 
 @pytest.mark.parametrize("phone", LETTERED)
 def test_admin_booking_form__letters_in_phone__refused_and_nothing_booked(
-    client, phone_staff, wednesday, phone
+    client, phone_staff, wednesday, phone, staff_login
 ):
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     slot = public_helpers.slot_on(wednesday["tornio"])
     data = {
         "slot": slot.pk,
@@ -120,9 +120,9 @@ def test_callback_form__letters_in_phone__refused_and_nothing_stored(client, fri
 
 @pytest.mark.parametrize("phone", LETTERED)
 def test_callback_admin_form__letters_in_phone__refused_and_nothing_stored(
-    client, phone_staff, friday, phone
+    client, phone_staff, friday, phone, staff_login
 ):
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
 
     response = client.post(reverse("admin:callbacks_callbackrequest_add"), _callback_data(phone))
 

@@ -136,9 +136,9 @@ def test_staff_login__rotated_addresses_of_one_network__refused(client, db, sett
     assert statuses == [200, 200, 200, 429]
 
 
-def test_staff_pages_other_than_the_login__not_counted(client, superuser, settings):
+def test_staff_pages_other_than_the_login__not_counted(client, superuser, settings, staff_login):
     settings.PUBLIC_POST_RATE = settings.STAFF_LOGIN_RATE = "1/m"
-    client.force_login(superuser)
+    staff_login(superuser)
 
     statuses = {client.post("/admin/logout/").status_code for _ in range(3)}
 

@@ -1,13 +1,17 @@
-"""seed_demo: idempotent demo data, printed passwords that work, refuses in production."""
+"""seed_demo: idempotent demo data, printed passwords and second factors that work,
+refuses in production."""
 
+import base64
 import io
 import re
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django_otp.oath import totp
 
 from offices.models import HoursPeriod, Office, Topic, WeeklyRule
 from tests.factories import helsinki
@@ -23,10 +27,21 @@ def seed(*args):
     return out.getvalue()
 
 
+ACCOUNT = re.compile(
+    r"^  (?P<username>\S+) +password: (?P<password>\S+)  backup code: (?P<code>\S+)\n"
+    r" +(?P<uri>otpauth://\S+)$",
+    flags=re.MULTILINE,
+)
+
+
+def accounts(output):
+    """{username: {password, code, uri}} from the command's account lines."""
+    return {match["username"]: match.groupdict() for match in ACCOUNT.finditer(output)}
+
+
 def passwords(output):
     """{username: password} from the command's account lines."""
-    found = dict(re.findall(r"^\s+(\S+)\s+(\S+)\s*$", output, flags=re.MULTILINE))
-    return {name: password for name, password in found.items() if name in DEMO_USERNAMES}
+    return {name: account["password"] for name, account in accounts(output).items()}
 
 
 def row_counts():
@@ -83,26 +98,65 @@ def test_seed_demo__offices_and_hours_of_domain_md(debug_on):
     assert Topic.objects.filter(is_active=True).count() == 10
 
 
-def test_seed_demo__prints_passwords_that_log_in(client, debug_on):
-    output = seed()
+def test_seed_demo__prints_passwords_and_backup_codes_that_log_in(client, login_page, debug_on):
+    printed = accounts(seed())
 
-    printed = passwords(output)
     assert set(printed) == DEMO_USERNAMES
-    for username, password in printed.items():
-        assert client.login(username=username, password=password), username
-        client.logout()
+    for username, account in printed.items():
+        assert login_page(username, account["password"], account["code"]).status_code == 302
+        page = client.get("/staff/", follow=True)
+        assert page.status_code == 200, username
+        assert page.request["PATH_INFO"].startswith("/staff/")
+        assert page.request["PATH_INFO"] != "/staff/enrol/"
+        client.post("/admin/logout/")
 
 
-def test_seed_demo__second_run__prints_new_passwords_and_old_ones_stop_working(client, debug_on):
-    old = passwords(seed())
-    new = passwords(seed())
+def test_seed_demo__prints_an_otpauth_uri_whose_codes_log_in(client, login_page, debug_on):
+    printed = accounts(seed())
+
+    for username, account in printed.items():
+        uri = urlsplit(account["uri"])
+        assert (uri.scheme, uri.netloc) == ("otpauth", "totp")
+        assert unquote(uri.path) == f"/Kela service:{username}"
+        secret = parse_qs(uri.query)["secret"][0]
+        code = f"{totp(base64.b32decode(secret)):06d}"
+        assert login_page(username, account["password"], code).status_code == 302
+        assert client.get("/admin/").status_code == 200
+        client.post("/admin/logout/")
+
+
+def test_seed_demo__password_alone__no_staff_page(client, login_page, debug_on):
+    printed = accounts(seed())
+
+    response = login_page("tornio", printed["tornio"]["password"])
+
+    assert response.status_code == 200  # the login page again, asking for the code
+    assert "_auth_user_id" not in client.session
+
+
+def test_seed_demo__second_run__prints_new_passwords_and_old_ones_stop_working(
+    client, login_page, debug_on
+):
+    old = accounts(seed())
+    new = accounts(seed())
 
     assert set(new) == DEMO_USERNAMES
     for username in DEMO_USERNAMES:
-        assert new[username] != old[username]
-        assert not client.login(username=username, password=old[username])
-        assert client.login(username=username, password=new[username])
-        client.logout()
+        assert new[username]["password"] != old[username]["password"]
+        assert new[username]["uri"] != old[username]["uri"]
+        assert (
+            login_page(username, old[username]["password"], new[username]["code"]).status_code
+            == 200
+        )
+    # The old backup code is gone too (a wrong code holds the next one back a moment:
+    # this account's new code is not tried after it).
+    assert login_page("kemi", new["kemi"]["password"], old["kemi"]["code"]).status_code == 200
+    for username in DEMO_USERNAMES - {"kemi"}:
+        assert (
+            login_page(username, new[username]["password"], new[username]["code"]).status_code
+            == 302
+        )
+        client.post("/admin/logout/")
 
 
 def test_seed_demo__accounts_have_their_roles(debug_on):
@@ -119,10 +173,10 @@ def test_seed_demo__accounts_have_their_roles(debug_on):
     assert list(users["kemi"].offices.values_list("slug", flat=True)) == ["kemi"]
 
 
-def test_seed_demo__staff_user_can_open_the_admin(client, debug_on):
-    printed = passwords(seed())
+def test_seed_demo__staff_user_can_open_the_admin(client, login_page, debug_on):
+    printed = accounts(seed())
 
-    assert client.login(username="phone", password=printed["phone"])
+    login_page("phone", printed["phone"]["password"], printed["phone"]["code"])
     assert client.get("/admin/").status_code == 200
 
 

@@ -29,8 +29,10 @@ def opened(client, urls):
     return {url: client.get(url).status_code for url in urls}
 
 
-def test_office_staff__their_office_next_appointment_day_and_their_tools(now, client, office_staff):
-    client.force_login(office_staff)  # Tornio: appointments on Monday and Tuesday
+def test_office_staff__their_office_next_appointment_day_and_their_tools(
+    now, client, office_staff, staff_login
+):
+    staff_login(office_staff)  # Tornio: appointments on Monday and Tuesday
 
     page = client.get(HOME)
     urls = links(page)
@@ -43,8 +45,8 @@ def test_office_staff__their_office_next_appointment_day_and_their_tools(now, cl
     assert set(opened(client, urls).values()) == {200}
 
 
-def test_office_staff__kemi__the_desk_too(now, client, kemi_staff):
-    client.force_login(kemi_staff)
+def test_office_staff__kemi__the_desk_too(now, client, kemi_staff, staff_login):
+    staff_login(kemi_staff)
 
     urls = links(client.get(HOME))
 
@@ -52,8 +54,8 @@ def test_office_staff__kemi__the_desk_too(now, client, kemi_staff):
     assert set(opened(client, urls).values()) == {200}
 
 
-def test_office_staff__wrong_role_urls__closed(now, client, office_staff):
-    client.force_login(office_staff)
+def test_office_staff__wrong_role_urls__closed(now, client, office_staff, staff_login):
+    staff_login(office_staff)
 
     statuses = opened(
         client,
@@ -68,8 +70,10 @@ def test_office_staff__wrong_role_urls__closed(now, client, office_staff):
     assert list(statuses.values()) == [403, 404, 404, 403]
 
 
-def test_phone_staff__queue_booking_admin_and_the_phone_service(now, client, phone_staff):
-    client.force_login(phone_staff)
+def test_phone_staff__queue_booking_admin_and_the_phone_service(
+    now, client, phone_staff, staff_login
+):
+    staff_login(phone_staff)
 
     urls = links(client.get(HOME))
 
@@ -82,14 +86,14 @@ def test_phone_staff__queue_booking_admin_and_the_phone_service(now, client, pho
     assert set(opened(client, urls).values()) == {200}
 
 
-def test_phone_staff__an_office_desk__closed(now, client, phone_staff):
-    client.force_login(phone_staff)
+def test_phone_staff__an_office_desk__closed(now, client, phone_staff, staff_login):
+    staff_login(phone_staff)
 
     assert client.get(reverse("desk:desk", args=["kemi"])).status_code == 403
 
 
-def test_superuser__every_office_and_tool(now, client, superuser, offices):
-    client.force_login(superuser)
+def test_superuser__every_office_and_tool(now, client, superuser, offices, staff_login):
+    staff_login(superuser)
 
     urls = links(client.get(HOME))
 
@@ -99,15 +103,15 @@ def test_superuser__every_office_and_tool(now, client, superuser, offices):
     assert set(opened(client, urls).values()) == {200}
 
 
-def test_closed_sunday__the_next_open_day(pin_clock, client, office_staff):
+def test_closed_sunday__the_next_open_day(pin_clock, client, office_staff, staff_login):
     pin_clock(helsinki(2026, 12, 6, 10, 0))  # Sunday, and Independence Day
-    client.force_login(office_staff)
+    staff_login(office_staff)
 
     assert "/staff/tornio/2026-12-07/" in links(client.get(HOME))
 
 
-def test_no_office__says_so(now, client):
-    client.force_login(UserFactory(username="nobody"))
+def test_no_office__says_so(now, client, staff_login):
+    staff_login(UserFactory(username="nobody"))
 
     page = client.get(HOME)
 
@@ -122,10 +126,12 @@ def test_anonymous__to_the_login(client, db):
     assert response.url.startswith(reverse("admin:login"))
 
 
-def test_header__name_offices_and_log_out_on_every_staff_page(now, client, office_staff):
+def test_header__name_offices_and_log_out_on_every_staff_page(
+    now, client, office_staff, staff_login
+):
     office_staff.first_name, office_staff.last_name = "Tiina", "Tornio"
     office_staff.save()
-    client.force_login(office_staff)
+    staff_login(office_staff)
 
     for url in [HOME, "/staff/tornio/2026-12-07/", "/staff/tornio/statistics/", "/staff/book/"]:
         page = client.get(url)
@@ -135,16 +141,16 @@ def test_header__name_offices_and_log_out_on_every_staff_page(now, client, offic
         assert f'href="{reverse("appointments:start")}"' not in header, url
 
 
-def test_admin__view_site_leads_to_the_staff_home(now, client, superuser):
-    client.force_login(superuser)
+def test_admin__view_site_leads_to_the_staff_home(now, client, superuser, staff_login):
+    staff_login(superuser)
 
     assert 'href="/staff/"' in client.get(reverse("admin:index")).text
 
 
 def test_admin__office_staff_with_nothing_there__a_link_to_the_staff_home(
-    now, client, office_staff
+    now, client, office_staff, staff_login
 ):
-    client.force_login(office_staff)
+    staff_login(office_staff)
 
     page = client.get(reverse("admin:index"))
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.devices import devices_replace
 from appointments.rules import slots_generate
 from offices import hours, roles
 from offices.demo import seed_offices
@@ -24,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Load demo data: the Tornio and Kemi service points, the phone service, their "
         "hours, topics, demo staff accounts and free appointment slots. Idempotent. "
-        "Prints the staff accounts' passwords (new ones on every run)."
+        "Prints the staff accounts' passwords and second factors: an otpauth:// URI for "
+        "an authenticator app and a backup code (new ones on every run)."
     )
 
     def add_arguments(self, parser):
@@ -42,7 +44,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             offices = seed_offices()
-            passwords = self._users(offices)
+            accounts = self._users(offices)
             today = hours.localdate()
             slots = slots_generate(
                 start=today,
@@ -50,13 +52,18 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(f"Offices: {', '.join(sorted(offices))}"))
         self.stdout.write(f"New appointment slots: {slots}")
-        self.stdout.write("Demo staff accounts (log in at /admin/):")
-        for username, password in passwords.items():
-            self.stdout.write(f"  {username:8} {password}")
+        self.stdout.write(
+            "Demo staff accounts. Log in at /admin/ with the password and a code: add the "
+            "otpauth:// URI to an authenticator app (most take it typed or pasted, or as a "
+            "QR code), or type the backup code (it works once)."
+        )
+        for username, (password, uri, backup_code) in accounts.items():
+            self.stdout.write(f"  {username:8} password: {password}  backup code: {backup_code}")
+            self.stdout.write(f"  {'':8} {uri}")
 
     def _users(self, offices):
         User = get_user_model()
-        passwords = {}
+        accounts = {}
         for username, (group_name, office_slugs) in DEMO_USERS.items():
             user, _ = User.objects.get_or_create(username=username)
             user.is_staff = True
@@ -69,5 +76,8 @@ class Command(BaseCommand):
                 user.groups.add(group)
             for slug in office_slugs:
                 offices[slug].staff.add(user)
-            passwords[username] = password
-        return passwords
+            # Staff pages ask for a second factor: an app with a fresh secret, and a
+            # backup code for whoever has no app at hand.
+            device, backup_codes = devices_replace(user=user, backup_codes=1)
+            accounts[username] = (password, device.config_url, backup_codes[0])
+        return accounts
