@@ -10,7 +10,8 @@ Decisions (no writes)
 Writes (each one transaction)
     ``appointment_book``, ``appointment_cancel``, ``appointment_rebook``,
     ``appointment_set_status``, ``appointment_update`` (staff edit), ``slots_reconcile``
-    (the slots follow the hours: created, closed, reopened), ``appointments_purge``.
+    (the slots follow the hours: created, closed, reopened), ``appointments_purge``;
+    ``appointments_load``: many bookings at once for a data load (``seed_national``).
 
 Taking a place is a conditional UPDATE of ``Slot.booked_count`` (``booked_count <
 capacity``), which the database evaluates under the row's write lock: of two concurrent
@@ -23,6 +24,7 @@ or a change of hours (``slots_reconcile``).
 """
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,8 +36,10 @@ from django.utils.translation import gettext_lazy as _
 
 from offices import hours
 from offices.errors import ErrorCatalogue
+from offices.links import seal, token_hash
 from offices.models import Office, ServiceKind
 from offices.phone import parse_phone
+from offices.references import new_token
 
 from . import notices
 from .models import Appointment, Slot
@@ -234,6 +238,102 @@ def appointment_book(
 
 def phone_cap():
     return settings.APPOINTMENTS_PER_PHONE
+
+
+@dataclass(frozen=True)
+class Load:
+    """One booking of ``appointments_load``."""
+
+    slot: Slot
+    name: str
+    phone: str
+    topic: object
+    language: str = "fi"
+
+
+def appointments_load(*, bookings, by=None, now=None, batch_size=2000):
+    """Book the places of ``bookings`` (``Load``s) at once, for a data load: the rules
+    of ``appointment_book`` for staff (``slot_problem``, the phone cap, the conditional
+    UPDATE that takes a place, valid fields) applied to the whole lot in one transaction,
+    a few statements per batch instead of ~20 per booking. All or nothing: one refusal
+    raises its ValidationError and nothing is booked. The citizens are not told (a load
+    is not a booking a citizen made). Returns the appointments."""
+    now = now or timezone.now()
+    bookings = list(bookings)
+    with transaction.atomic():
+        slots = {}
+        for i in range(0, len(bookings), batch_size):
+            ids = [b.slot.pk for b in bookings[i : i + batch_size]]
+            slots.update(
+                Slot.objects.select_for_update(of=("self",)).select_related("office").in_bulk(ids)
+            )
+        wanted = Counter(b.slot.pk for b in bookings)
+        for pk, count in wanted.items():
+            slot = slots[pk]
+            if slot.is_blocked or slot.is_closed or slot.starts_at <= now:
+                raise error(SLOT_UNAVAILABLE)
+            if slot.booked_count + count > slot.capacity:
+                raise error(SLOT_TAKEN)
+        # The same conditional UPDATE as one booking, one per number of places taken.
+        by_count = defaultdict(list)
+        for pk, count in wanted.items():
+            by_count[count].append(pk)
+        for count, ids in by_count.items():
+            for i in range(0, len(ids), batch_size):
+                chunk = ids[i : i + batch_size]
+                taken = Slot.objects.filter(
+                    pk__in=chunk,
+                    is_blocked=False,
+                    is_closed=False,
+                    booked_count__lte=F("capacity") - count,
+                ).update(booked_count=F("booked_count") + count)
+                if taken != len(chunk):
+                    raise error(SLOT_TAKEN)
+        phones = [parse_phone(b.phone, field="phone") for b in bookings]
+        places = _phone_places(phones, now)
+        appointments = []
+        for booking, phone, place in zip(bookings, phones, places, strict=True):
+            slot = slots[booking.slot.pk]
+            appointment = Appointment(
+                slot=slot,
+                channel=slot.channel,
+                name=booking.name,
+                phone=phone,
+                topic=booking.topic,
+                language=booking.language,
+                booked_by=by,
+                updated_by=by,
+                phone_place=place,
+            )
+            appointment.clean_fields(exclude=["slot", "topic", "submission_token"])
+            token = new_token()
+            appointment.manage_token_hash = token_hash(token)
+            appointment.manage_token_sealed = seal(token)
+            appointments.append(appointment)
+        Appointment.objects.bulk_create(appointments, batch_size=batch_size)
+    return appointments
+
+
+def _phone_places(phones, now):
+    """``_phone_place`` for many bookings at once: a place per phone of ``phones``
+    (in order), or the PHONE_CAP error of the first number past its cap."""
+    taken = defaultdict(set)
+    unique = sorted(set(phones), key=str)
+    for i in range(0, len(unique), 2000):
+        mine = Appointment.objects.filter(phone__in=unique[i : i + 2000], phone_place__isnull=False)
+        mine.filter(slot__starts_at__lte=now).update(phone_place=None)
+        rows = mine.values_list("phone", "phone_place")
+        for phone, place in rows:
+            taken[str(phone)].add(place)
+    places = []
+    for phone in phones:
+        mine = taken[str(phone)]
+        place = next((p for p in range(1, phone_cap() + 1) if p not in mine), None)
+        if place is None:
+            raise error(PHONE_CAP, field="phone", count=len(mine), bookings="")
+        mine.add(place)
+        places.append(place)
+    return places
 
 
 def _phone_place(phone, now):
