@@ -12,6 +12,7 @@ import re
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -27,7 +28,6 @@ from offices.admin_tools import (
     DefaultChoiceFilter,
     RuleFormAdminMixin,
     SafeAutocompleteMixin,
-    SafeDateHierarchyMixin,
 )
 from offices.models import Office
 
@@ -65,15 +65,23 @@ def parse_search_date(word, today):
 
 
 class LocalDateFilter(DefaultChoiceFilter):
-    """Today and later by default: the useful view for people booking and serving."""
+    """The week from today by default: the useful view for people booking and serving,
+    and a range of rows that does not grow with the years of data behind it (the list
+    counts what it shows). A search looks at every date unless a range is chosen."""
 
     title = _("date")
     parameter_name = "when"
-    default_value = "upcoming"
+    default_value = "week"
     field = "starts_at"
+
+    def __init__(self, request, params, model, model_admin):
+        if request.GET.get(SEARCH_VAR) and self.parameter_name not in params:
+            self.default_value = "all"
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
         return [
+            ("week", _("Today and the next 6 days")),
             ("upcoming", _("Today and later")),
             ("today", _("Today")),
             ("tomorrow", _("Tomorrow")),
@@ -87,6 +95,9 @@ class LocalDateFilter(DefaultChoiceFilter):
         day_after = hours.day_bounds(today + datetime.timedelta(days=1))[1]
         value = self.value()
         field = self.field
+        if value == "week":
+            week_end = hours.day_bounds(today + datetime.timedelta(days=6))[1]
+            return queryset.filter(**{f"{field}__gte": midnight, f"{field}__lt": week_end})
         if value == "upcoming":
             return queryset.filter(**{f"{field}__gte": midnight})
         if value == "today":
@@ -132,6 +143,8 @@ class SlotAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["booked_count", "is_closed"]
     list_per_page = 100
+    # No count of the whole table on every page (a million rows at national scale).
+    show_full_result_count = False
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):
@@ -302,7 +315,6 @@ class AppointmentAdmin(
     AccessRecordAdminMixin,
     RuleFormAdminMixin,
     SafeAutocompleteMixin,
-    SafeDateHierarchyMixin,
     admin.ModelAdmin,
 ):
     form = AppointmentForm
@@ -326,7 +338,9 @@ class AppointmentAdmin(
     list_select_related = ["slot__office", "topic"]
     search_fields = ["reference", "phone", "name"]
     search_help_text = _("Reference, phone number or name")
-    date_hierarchy = "slot__starts_at"
+    # Dates through AppointmentDateFilter (a range by default), not a date hierarchy:
+    # its year and month links are aggregates over every slot there is.
+    show_full_result_count = False
     autocomplete_fields = ["slot"]
     inlines = [MessageInline]
     actions = ["cancel_appointments"]

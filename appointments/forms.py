@@ -430,8 +430,12 @@ class MarkForm(RuleWriteMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, appointments, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, appointments, user, **kwargs):
+        if data is not None and "mark" in data:
+            # The day list's one form: each button says "<appointment>:<status>".
+            appointment, _colon, status = str(data["mark"]).partition(":")
+            data = {"appointment": appointment, "status": status}
+        super().__init__(data, *args, **kwargs)
         self.user = user
         self.fields["appointment"].queryset = appointments
 
