@@ -218,7 +218,7 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Block selected slots"), permissions=["change"])
     def block_slots(self, request, queryset):
-        count = queryset.update(is_blocked=True)
+        count = rules.slots_set_blocked(slots=queryset, blocked=True)
         self.message_user(
             request,
             ngettext("%(count)d slot blocked.", "%(count)d slots blocked.", count)
@@ -228,7 +228,7 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unblock selected slots"), permissions=["change"])
     def unblock_slots(self, request, queryset):
-        count = queryset.update(is_blocked=False)
+        count = rules.slots_set_blocked(slots=queryset, blocked=False)
         self.message_user(
             request,
             ngettext("%(count)d slot unblocked.", "%(count)d slots unblocked.", count)
@@ -292,9 +292,16 @@ class SlotAdmin(admin.ModelAdmin):
             pks = list(queryset.select_for_update().values_list("pk", flat=True))
             locked = Slot.objects.filter(pk__in=pks)
             kept = locked.filter(appointments__isnull=False).distinct().count()
-            locked.filter(appointments__isnull=True).delete()
+            unbooked = locked.filter(appointments__isnull=True)
+            rules.availability_changed(unbooked.values_list("office_id", flat=True))
+            unbooked.delete()
         if kept:
             self.message_user(request, self._undeletable_message(kept), messages.ERROR)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        previous = form.initial.get("office") if change else None
+        rules.slot_changed(obj, previous_office_id=previous)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Slot.objects.filter(pk=obj.pk))

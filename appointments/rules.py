@@ -6,7 +6,8 @@ Decisions (no writes)
     to the horizon. ``slot_problem`` / ``slot_check``: is this slot bookable (blocked,
     past, full, and for citizens inside the window); ``bookable_slots`` is the same rule
     as a queryset. ``change_refusal``: may the citizen still cancel or move a booking.
-    ``bookable_offices``: where a citizen can book.
+    ``bookable_offices``: where a citizen can book. ``available_slots``: the free times
+    of an office's days for the citizens' pages and the API, from the shared cache.
 Writes (each one transaction)
     ``appointment_book``, ``appointment_cancel``, ``appointment_rebook``,
     ``appointment_set_status``, ``appointment_update`` (staff edit), ``slots_reconcile``
@@ -17,6 +18,11 @@ Taking a place is a conditional UPDATE of ``Slot.booked_count`` (``booked_count 
 capacity``), which the database evaluates under the row's write lock: of two concurrent
 bookings for the last place, one updates a row and the other updates none and gets
 ``SLOT_TAKEN``. The check constraint ``appointments_slot_not_overbooked`` backs it up.
+
+Every write that changes which times are free (a booking, a cancellation, a move, a
+load, slots created, closed, reopened, blocked or changed) calls ``availability_changed``,
+the one place that moves the shared cache's version of the office's free times on
+commit (``offices.shared_cache``). The booking itself always asks the database.
 
 The citizen is told (``notices``: e-mail and SMS through the outbox) from here, in the
 transaction of the change, whoever made it: the citizen on the web, staff in the admin,
@@ -34,7 +40,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from offices import hours
+from offices import hours, shared_cache
 from offices.errors import ErrorCatalogue
 from offices.links import seal, token_hash
 from offices.models import Office, ServiceKind
@@ -141,6 +147,50 @@ def bookable_slots(slots=None, *, now=None, citizen=True):
     return slots
 
 
+def _availability_name(office_id):
+    return f"availability:{office_id}"
+
+
+def availability_changed(office_ids):
+    """The free times of these offices changed (in the current transaction): cached
+    reads of them are not used after it commits. The one caller of the bump."""
+    shared_cache.bump(*(_availability_name(pk) for pk in sorted(set(office_ids))))
+
+
+def available_slots(*, office, start, end, now=None):
+    """The slots of ``office`` starting on local dates ``start``..``end`` that a citizen
+    can book now, by start (``bookable_slots`` in Python): the free slots of those days
+    come from the shared cache (versioned, bumped by ``availability_changed``), the
+    booking window is applied at ``now``. The slots carry what the pages and the API
+    show (pk, times, capacity, booked count), not the office."""
+
+    def free():
+        return list(
+            Slot.objects.for_office(office)
+            .free()
+            .between(start, end)
+            .order_by("starts_at")
+            .values_list("pk", "starts_at", "ends_at", "capacity", "booked_count")
+        )
+
+    rows = shared_cache.cached(
+        _availability_name(office.pk), f"{start.isoformat()}:{end.isoformat()}", free
+    )
+    now = now or timezone.now()
+    slots = (
+        Slot(
+            pk=pk,
+            office=office,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            booked_count=booked_count,
+        )
+        for pk, starts_at, ends_at, capacity, booked_count in rows
+    )
+    return [slot for slot in slots if slot_problem(slot, now=now) is None]
+
+
 def bookable_offices():
     """Active offices with an appointment service (the service points and the phone
     service), in display order."""
@@ -172,10 +222,12 @@ def _take_place(slot, *, now, citizen):
     taken = Slot.objects.free().filter(pk=slot.pk).update(booked_count=F("booked_count") + 1)
     if not taken:
         raise error(SLOT_TAKEN)
+    availability_changed([slot.office_id])
 
 
-def _release_place(slot_id):
-    Slot.objects.filter(pk=slot_id, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
+def _release_place(slot):
+    Slot.objects.filter(pk=slot.pk, booked_count__gt=0).update(booked_count=F("booked_count") - 1)
+    availability_changed([slot.office_id])
 
 
 def appointment_book(
@@ -289,6 +341,7 @@ def appointments_load(*, bookings, by=None, now=None, batch_size=2000):
                 ).update(booked_count=F("booked_count") + count)
                 if taken != len(chunk):
                     raise error(SLOT_TAKEN)
+        availability_changed(slot.office_id for slot in slots.values())
         phones = [parse_phone(b.phone, field="phone") for b in bookings]
         places = _phone_places(phones, now)
         appointments = []
@@ -399,7 +452,7 @@ def appointment_cancel(*, appointment, by=None):
         appointment.save(
             update_fields=["status", "cancelled_at", "updated_by", "updated_at", "phone_place"]
         )
-        _release_place(appointment.slot_id)
+        _release_place(appointment.slot)
         notices.notify_citizen(appointment, notices.CANCELLED)
     return appointment
 
@@ -418,7 +471,7 @@ def appointment_rebook(*, appointment, new_slot, by=None):
             return appointment
         new_slot = Slot.objects.select_related("office").get(pk=new_slot.pk)
         _take_place(new_slot, now=now, citizen=by is None)
-        _release_place(appointment.slot_id)
+        _release_place(appointment.slot)
         appointment.slot = new_slot
         appointment.channel = new_slot.channel
         appointment.updated_by = by
@@ -549,6 +602,8 @@ def slots_reconcile(*, start, end, offices=None, capacity=1, now=None):
             if to_reopen:
                 result.reopened += Slot.objects.filter(pk__in=to_reopen).update(is_closed=False)
                 _unmark_affected(to_reopen)
+            if new or to_close or to_reopen:
+                availability_changed([office.pk])
     return result
 
 
@@ -573,6 +628,22 @@ def _unmark_affected(slot_ids):
         appointment.affected_at = None
         appointment.save(update_fields=["affected_at", "updated_at"])
         notices.withdraw_affected(appointment)
+
+
+def slots_set_blocked(*, slots, blocked):
+    """Staff block (or unblock) ``slots`` (a queryset): not offered while blocked.
+    Returns how many."""
+    with transaction.atomic():
+        office_ids = set(slots.values_list("office_id", flat=True))
+        count = slots.update(is_blocked=blocked)
+        availability_changed(office_ids)
+    return count
+
+
+def slot_changed(slot, *, previous_office_id=None):
+    """Staff saved ``slot`` by hand (the admin): its office's times (and those of the
+    office it was moved from) are read again."""
+    availability_changed([slot.office_id, *filter(None, [previous_office_id])])
 
 
 def slots_generate(*, start, end, offices=None, capacity=1):

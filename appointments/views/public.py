@@ -192,7 +192,8 @@ def times(request):
     if not form.is_valid():
         return _back(request, form)
     choice = Choice.of(form.cleaned_data)
-    slots = list(_bookable(choice.office).on_date(choice.day))
+    # From the shared cache; the booking asks the database again.
+    slots = rules.available_slots(office=choice.office, start=choice.day, end=choice.day)
     if not slots:
         messages.error(request, _("There are no free times left on that day. Choose another day."))
         return redirect(choice.url("days", "office", "topic"))
