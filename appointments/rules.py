@@ -251,31 +251,31 @@ def appointment_book(
     give a ``cap_override_reason`` do so (recorded on the booking)."""
     now = timezone.now()
     phone = parse_phone(phone, field="phone")
+    citizen = booked_by is None
     for _attempt in range(MAX_WRITE_ATTEMPTS):
+        appointment = Appointment(
+            slot=slot,
+            channel=slot.channel,
+            name=name,
+            phone=phone,
+            email=email,
+            language=language,
+            topic=topic,
+            note=note,
+            booked_by=booked_by,
+            updated_by=booked_by,
+            submission_token=submission_token or "",
+            cap_override_reason=cap_override_reason,
+        )
+        # The fields only: the rows they point to, the uniqueness of the reference and
+        # the token, and the check constraints are the database's (the INSERT below).
+        appointment.clean_fields(exclude=["slot", "topic", "submission_token"])
         try:
             with transaction.atomic():
-                slot = Slot.objects.select_related("office").get(pk=slot.pk)
-                if _submitted(submission_token):
-                    raise error(ALREADY_BOOKED)
-                appointment = Appointment(
-                    slot=slot,
-                    channel=slot.channel,
-                    name=name,
-                    phone=phone,
-                    email=email,
-                    language=language,
-                    topic=topic,
-                    note=note,
-                    booked_by=booked_by,
-                    updated_by=booked_by,
-                    submission_token=submission_token or "",
-                    cap_override_reason=cap_override_reason,
-                )
-                appointment.full_clean(exclude=["slot", "submission_token"])
-                _take_place(slot, now=now, citizen=booked_by is None)
+                _take_bookable_place(slot, now=now, citizen=citizen)
                 if not cap_override_reason:
                     appointment.phone_place = _phone_place(phone, now)
-                appointment.save()
+                appointment.save(force_insert=True)
                 notices.notify_citizen(appointment, notices.CONFIRMED)
         except IntegrityError:
             # The same token committed meanwhile (PostgreSQL waits for it on the index),
@@ -283,9 +283,24 @@ def appointment_book(
             if _submitted(submission_token):
                 raise error(ALREADY_BOOKED) from None
             continue
-        slot.refresh_from_db(fields=["booked_count"])
+        slot.booked_count += 1  # as the UPDATE did (others may have booked since)
         return appointment
     raise error(BUSY)
+
+
+def _take_bookable_place(slot, *, now, citizen):
+    """``_take_place`` in one statement: the conditional UPDATE holds the whole of
+    ``bookable_slots`` (open, a place left, not started, and for citizens inside the
+    window), so the slot is not read first; only a refusal reads it, to say why."""
+    taken = (
+        bookable_slots(Slot.objects.filter(pk=slot.pk), now=now, citizen=citizen)
+        .order_by()
+        .update(booked_count=F("booked_count") + 1)
+    )
+    if not taken:
+        fresh = Slot.objects.select_related("office").get(pk=slot.pk)
+        raise _slot_error(slot_problem(fresh, now=now, citizen=citizen) or SLOT_TAKEN)
+    availability_changed([slot.office_id])
 
 
 def phone_cap():

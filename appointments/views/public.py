@@ -266,7 +266,7 @@ def confirm(request):
     if not where.is_valid():
         return _back(request, where)
     choice = Choice.of(where.cleaned_data)
-    form = BookingForm(request.POST)
+    form = BookingForm(request.POST, known=[choice.slot, choice.topic])
     action = ActionForm(request.POST).chosen()
     if action == ActionForm.EDIT or not form.is_valid():
         # A double click on "Book" after the first one booked: that booking.
