@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "access",
     "appointments",
     "callbacks",
+    "desk",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
+    path("staff/", include("desk.urls")),
+    path("staff/", include("reports.urls")),
     path("staff/", include("appointments.staff_urls")),
 ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0009_private_links_hashed'),
+        ('appointments', '0010_booking_source'),
         ('offices', '0003_office_name_sv'),
     ]
 
