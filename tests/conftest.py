@@ -5,7 +5,9 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache, caches
+from django.utils import translation
 
 from citizens import rules as citizen_rules
 from kela_service import ratelimit
@@ -32,6 +34,16 @@ def _empty_cache():
     cache.clear()
     ratelimit.fallback.reset()
     shared_cache.breaker.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Finnish): the locale middleware leaves
+    the language of a test's last request active in the thread, so a test after one
+    that asked for /en/... would otherwise format dates and times in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
