@@ -11,6 +11,7 @@ import datetime
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -25,7 +26,6 @@ from offices.admin_tools import (
     DefaultChoiceFilter,
     RuleFormAdminMixin,
     SafeAutocompleteMixin,
-    SafeDateHierarchyMixin,
 )
 from offices.models import Office
 
@@ -38,15 +38,23 @@ SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30, Tornio tue, tomorrow, next 
 
 
 class LocalDateFilter(DefaultChoiceFilter):
-    """Today and later by default: the useful view for people booking and serving."""
+    """The week from today by default: the useful view for people booking and serving,
+    and a range of rows that does not grow with the years of data behind it (the list
+    counts what it shows). A search looks at every date unless a range is chosen."""
 
     title = _("date")
     parameter_name = "when"
-    default_value = "upcoming"
+    default_value = "week"
     field = "starts_at"
+
+    def __init__(self, request, params, model, model_admin):
+        if request.GET.get(SEARCH_VAR) and self.parameter_name not in params:
+            self.default_value = "all"
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
         return [
+            ("week", _("Today and the next 6 days")),
             ("upcoming", _("Today and later")),
             ("today", _("Today")),
             ("tomorrow", _("Tomorrow")),
@@ -60,6 +68,9 @@ class LocalDateFilter(DefaultChoiceFilter):
         day_after = hours.day_bounds(today + datetime.timedelta(days=1))[1]
         value = self.value()
         field = self.field
+        if value == "week":
+            week_end = hours.day_bounds(today + datetime.timedelta(days=6))[1]
+            return queryset.filter(**{f"{field}__gte": midnight, f"{field}__lt": week_end})
         if value == "upcoming":
             return queryset.filter(**{f"{field}__gte": midnight})
         if value == "today":
@@ -105,6 +116,8 @@ class SlotAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["booked_count", "is_closed"]
     list_per_page = 100
+    # No count of the whole table on every page (a million rows at national scale).
+    show_full_result_count = False
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):
@@ -167,7 +180,7 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Block selected slots"), permissions=["change"])
     def block_slots(self, request, queryset):
-        count = queryset.update(is_blocked=True)
+        count = rules.slots_set_blocked(slots=queryset, blocked=True)
         self.message_user(
             request,
             ngettext("%(count)d slot blocked.", "%(count)d slots blocked.", count)
@@ -177,7 +190,7 @@ class SlotAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unblock selected slots"), permissions=["change"])
     def unblock_slots(self, request, queryset):
-        count = queryset.update(is_blocked=False)
+        count = rules.slots_set_blocked(slots=queryset, blocked=False)
         self.message_user(
             request,
             ngettext("%(count)d slot unblocked.", "%(count)d slots unblocked.", count)
@@ -241,9 +254,16 @@ class SlotAdmin(admin.ModelAdmin):
             pks = list(queryset.select_for_update().values_list("pk", flat=True))
             locked = Slot.objects.filter(pk__in=pks)
             kept = locked.filter(appointments__isnull=False).distinct().count()
-            locked.filter(appointments__isnull=True).delete()
+            unbooked = locked.filter(appointments__isnull=True)
+            rules.availability_changed(unbooked.values_list("office_id", flat=True))
+            unbooked.delete()
         if kept:
             self.message_user(request, self._undeletable_message(kept), messages.ERROR)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        previous = form.initial.get("office") if change else None
+        rules.slot_changed(obj, previous_office_id=previous)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Slot.objects.filter(pk=obj.pk))
@@ -264,7 +284,6 @@ class AppointmentAdmin(
     AccessRecordAdminMixin,
     RuleFormAdminMixin,
     SafeAutocompleteMixin,
-    SafeDateHierarchyMixin,
     admin.ModelAdmin,
 ):
     form = AppointmentForm
@@ -288,7 +307,9 @@ class AppointmentAdmin(
     list_select_related = ["slot__office", "topic"]
     search_fields = ["reference", "phone", "name"]
     search_help_text = _("Reference, phone number or name")
-    date_hierarchy = "slot__starts_at"
+    # Dates through AppointmentDateFilter (a range by default), not a date hierarchy:
+    # its year and month links are aggregates over every slot there is.
+    show_full_result_count = False
     autocomplete_fields = ["slot"]
     inlines = [MessageInline]
     actions = ["cancel_appointments"]

@@ -1,7 +1,10 @@
 """Open data: free appointment times (read-only)."""
 
 import datetime
+import hashlib
 
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -11,12 +14,13 @@ from offices.api import ErrorOut, parse_range
 from offices.models import Office
 
 from . import rules
-from .models import Slot
 
 router = Router(tags=["appointments"])
 
 # The booking horizon is 8 weeks; a little more lets a client ask for whole months.
 MAX_AVAILABILITY_DAYS = 62
+# Seconds a client or a shared cache may reuse an availability answer unasked.
+AVAILABILITY_MAX_AGE = 30
 
 
 class SlotOut(Schema):
@@ -45,25 +49,35 @@ def _office(value):
     "horizon) starting on local dates start..end (at most 62 days). `office` is a service "
     "point's slug or `phone`. Times are ISO 8601 with the UTC offset of Europe/Helsinki.",
 )
-def availability(request, office: str, start: str | None = None, end: str | None = None):
+def availability(
+    request,
+    response: HttpResponse,
+    office: str,
+    start: str | None = None,
+    end: str | None = None,
+):
     if not office:
         raise HttpError(400, _("office is required."))
     start_date, end_date = parse_range(start, end, max_days=MAX_AVAILABILITY_DAYS)
     office = _office(office)
-    slots = (
-        rules.bookable_slots(Slot.objects.for_office(office))
-        .between(start_date, end_date)
-        .order_by("starts_at")
-        .only("starts_at", "ends_at", "capacity", "booked_count")
-    )
+    # From the shared cache (rules.available_slots); the booking asks the database.
+    slots = rules.available_slots(office=office, start=start_date, end=end_date)
     tz = hours.local_timezone()
-    return {
-        "slots": [
-            {
-                "start": slot.starts_at.astimezone(tz),
-                "end": slot.ends_at.astimezone(tz),
-                "remaining": slot.remaining,
-            }
-            for slot in slots
-        ]
-    }
+    rows = [
+        (slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz), slot.remaining)
+        for slot in slots
+    ]
+    etag = quote_etag(hashlib.sha256(repr(rows).encode()).hexdigest()[:32])
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        not_modified = HttpResponseNotModified()
+        _cache_headers(not_modified, etag)
+        return not_modified
+    _cache_headers(response, etag)
+    return {"slots": [{"start": s, "end": e, "remaining": r} for s, e, r in rows]}
+
+
+def _cache_headers(response, etag):
+    response["ETag"] = etag
+    # Shared caches and clients may reuse it briefly and revalidate with the ETag; a
+    # time gone meanwhile is refused by the booking, which offers others.
+    response["Cache-Control"] = f"public, max-age={AVAILABILITY_MAX_AGE}"

@@ -76,7 +76,15 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(
-        self, data=None, files=None, *, user=None, slot_queryset=None, source=None, **kwargs
+        self,
+        data=None,
+        files=None,
+        *,
+        user=None,
+        slot_queryset=None,
+        source=None,
+        known=(),
+        **kwargs,
     ):
         super().__init__(data, files, **kwargs)
         self.user = user
@@ -89,6 +97,14 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
             if self.instance.pk:
                 topics = topics | Topic.objects.filter(pk=self.instance.topic_id)
             self.fields["topic"].queryset = topics
+        # ``known``: the slot and topic this POST's other form read already, from any
+        # slot and the active topics (the default querysets): not read twice.
+        if known and slot_queryset is None and not self.instance.pk:
+            for name, model in (("slot", Slot), ("topic", Topic)):
+                if name in self.fields:
+                    self.fields[name].known = {
+                        str(obj.pk): obj for obj in known if isinstance(obj, model)
+                    }
         if "note" in self.fields:
             self.fields["note"].max_length = Appointment.NOTE_MAX_LENGTH
             self.fields["note"].widget.attrs["maxlength"] = Appointment.NOTE_MAX_LENGTH
@@ -96,6 +112,11 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
             user is not None and user.has_perm(roles.OVERRIDE_CAP_PERMISSION)
         ):
             del self.fields["cap_override_reason"]
+
+    def _get_validation_exclusions(self):
+        # The slot and the topic were read through their fields' querysets: the model's
+        # validation need not ask the database again whether they exist.
+        return {*super()._get_validation_exclusions(), "slot", "topic"}
 
     def clean_slot(self):
         slot = self.cleaned_data["slot"]
@@ -434,8 +455,12 @@ class MarkForm(RuleWriteMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, appointments, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, appointments, user, **kwargs):
+        if data is not None and "mark" in data:
+            # The day list's one form: each button says "<appointment>:<status>".
+            appointment, _colon, status = str(data["mark"]).partition(":")
+            data = {"appointment": appointment, "status": status}
+        super().__init__(data, *args, **kwargs)
         self.user = user
         self.fields["appointment"].queryset = appointments
 

@@ -19,25 +19,26 @@ import hashlib
 import ipaddress
 import logging
 import re
-import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.shortcuts import render
-from redis.exceptions import RedisError
+
+from offices.shared_cache import (
+    CACHE_ERRORS,
+    RETRY_SECONDS,  # noqa: F401 (the retry, for the tests)
+    Breaker,
+)
 
 logger = logging.getLogger(__name__)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-# What a cache call raises when the shared cache is down or slow: the Redis client's
-# own errors, and socket errors of any other backend.
-CACHE_ERRORS = (RedisError, OSError)
-# While the shared cache is down: how often to try it again, and to say so in the log.
-RETRY_SECONDS = 10
-WARN_SECONDS = 60
+# CACHE_ERRORS (what a cache call raises when the shared cache is down or slow) and
+# RETRY_SECONDS (how often to try it again) are offices.shared_cache's, whose Breaker
+# this module's fallback is.
 
 IPV4_NETWORK_PREFIX = 24
 IPV6_NETWORK_PREFIX = 64
@@ -87,46 +88,27 @@ def client_network(address):
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-class _Fallback:
+class _Fallback(Breaker):
     """This process's own counters, used while the shared cache is unreachable."""
 
     def __init__(self, clock=time.monotonic):
+        super().__init__(
+            warning="Rate limit: the shared cache is unreachable (%s: %s); counting in this "
+            "process until it answers again.",
+            recovery="Rate limit: the shared cache answers again.",
+            logger=logger,
+            clock=clock,
+        )
         self.counters = LocMemCache("kela-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
-        self.clock = clock
-        self.lock = threading.Lock()
-        self.down_since = None  # monotonic time of the last failure of the shared cache
-        self.warned_at = None
 
-    def in_use(self):
-        with self.lock:
-            return self.down_since is not None and self.clock() - self.down_since < RETRY_SECONDS
-
-    def shared_cache_failed(self, error):
-        now = self.clock()
-        with self.lock:
-            self.down_since = now
-            warn = self.warned_at is None or now - self.warned_at >= WARN_SECONDS
-            if warn:
-                self.warned_at = now
-        if warn:
-            logger.warning(
-                "Rate limit: the shared cache is unreachable (%s: %s); counting in this "
-                "process until it answers again.",
-                type(error).__name__,
-                " ".join(str(error).split()),
-            )
-
-    def shared_cache_answered(self):
-        with self.lock:
-            was_down, self.down_since = self.down_since is not None, None
-        if was_down:
-            logger.info("Rate limit: the shared cache answers again.")
+    in_use = Breaker.open
+    shared_cache_failed = Breaker.failed
+    shared_cache_answered = Breaker.answered
 
     def reset(self):
         """Forget the counters and the outage (tests)."""
         self.counters.clear()
-        with self.lock:
-            self.down_since = self.warned_at = None
+        super().reset()
 
 
 fallback = _Fallback()

@@ -20,6 +20,7 @@ admin.site.site_url = "/staff/"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),
     # The private link of a booking as an SMS carries it: short, no language prefix.
     path("m/<slug:token>/", appointments_public.short_link, name="appointment_short_link"),

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -57,6 +57,16 @@ def set_language(request):
 
 def _one_line(error):
     return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness (Kubernetes' convention): this process answers requests. Asks neither
+    the database nor the cache, so that an outage of either never gets a healthy
+    process restarted; ``/healthz`` is the readiness check. Also the ceiling of what
+    this stack serves (bench/)."""
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @never_cache

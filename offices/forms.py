@@ -108,7 +108,12 @@ class LocalDateField(forms.DateField):
 
 class IdChoiceField(forms.ModelChoiceField):
     """A model choice by id that accepts only ASCII digits: Python's int() would read
-    "١٢" (Arabic-Indic digits) as 12, so a tampered value could pick a real row."""
+    "١٢" (Arabic-Indic digits) as 12, so a tampered value could pick a real row.
+
+    ``known``: rows this request has already read through a field with the same
+    queryset (another form of the same POST), by id: chosen again without a query."""
+
+    known = {}
 
     def to_python(self, value):
         if (
@@ -117,6 +122,8 @@ class IdChoiceField(forms.ModelChoiceField):
             and not (str(value).isascii() and str(value).isdigit())
         ):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if value not in self.empty_values and str(value) in self.known:
+            return self.known[str(value)]
         return super().to_python(value)
 
 

@@ -1,8 +1,13 @@
-"""Shared fixtures: the offices of DOMAIN.md, staff users, a pinned clock."""
+"""Shared fixtures: the offices of DOMAIN.md, staff users, a pinned clock, a Redis of
+the tests' own and one that is down."""
+
+import os
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -10,8 +15,10 @@ from citizens import rules as citizen_rules
 from kela_service import ratelimit
 from notifications import sms
 from notifications.outbox import deliver_due
+from offices import shared_cache
 from offices.demo import seed_offices
 from tests.factories import UserFactory, helsinki
+from tests.faults import free_port
 
 # DOMAIN.md's first worked example: callbacks today 14:30-15:30 and on Monday.
 FRIDAY_14 = helsinki(2026, 12, 4, 14, 0)
@@ -24,9 +31,21 @@ def _empty_cache():
     limit's own counters, used while the shared cache is down."""
     cache.clear()
     ratelimit.fallback.reset()
+    shared_cache.breaker.reset()
     yield
     cache.clear()
     ratelimit.fallback.reset()
+    shared_cache.breaker.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Finnish): the locale middleware leaves
+    the language of a test's last request active in the thread, so a test after one
+    that asked for /en/... would otherwise format dates and times in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -165,3 +184,40 @@ def login_page(client):
         return client.post("/admin/login/?next=/staff/", data, **extra)
 
     return post
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def closed_port():
+    """A port of 127.0.0.1 where nothing listens: connections are refused at once."""
+    return free_port()
+
+
+@pytest.fixture
+def redis_url():
+    """TEST_REDIS_URL (a database of its own, emptied by the tests), or skip."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_down(settings, closed_port):
+    """The shared cache is Redis on a port where nothing listens."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/8",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    yield
+    caches["default"].close()

@@ -192,7 +192,8 @@ def times(request):
     if not form.is_valid():
         return _back(request, form)
     choice = Choice.of(form.cleaned_data)
-    slots = list(_bookable(choice.office).on_date(choice.day))
+    # From the shared cache; the booking asks the database again.
+    slots = rules.available_slots(office=choice.office, start=choice.day, end=choice.day)
     if not slots:
         messages.error(request, _("There are no free times left on that day. Choose another day."))
         return redirect(choice.url("days", "office", "topic"))
@@ -265,7 +266,7 @@ def confirm(request):
     if not where.is_valid():
         return _back(request, where)
     choice = Choice.of(where.cleaned_data)
-    form = BookingForm(request.POST)
+    form = BookingForm(request.POST, known=[choice.slot, choice.topic])
     action = ActionForm(request.POST).chosen()
     if action == ActionForm.EDIT or not form.is_valid():
         # A double click on "Book" after the first one booked: that booking.

@@ -6,6 +6,7 @@ no-show goes through ``appointments.rules.appointment_set_status``.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,6 +63,7 @@ def day_list(request, office, day):
     appointments = list(_day_appointments(office, day))
     access_record(request, appointments, office=office.slug, day=day)
     active = [a for a in appointments if a.is_active]
+    can_mark = request.user.has_perm(roles.MARK_PERMISSION)
     context = {
         "office": office,
         "day": day,
@@ -69,13 +71,55 @@ def day_list(request, office, day):
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1),
         "today": hours.localdate(),
-        "appointments": appointments,
+        "rows": _day_rows(appointments, can_mark),
         "active_count": len(active),
-        "mark_choices": [(status.value, status.label) for status in MARKABLE],
-        "can_mark": request.user.has_perm(roles.MARK_PERMISSION),
+        "can_mark": can_mark,
         "holiday": hours.holiday_name(day),
     }
     return render(request, "appointments/staff/day.html", context)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One line of the day list, its words translated once per page, not per row."""
+
+    appointment: Appointment
+    time: str
+    channel: str
+    language: str
+    status: str
+    # (value of the one mark form's button: "<pk>:<status>", label)
+    marks: list
+
+
+def _day_rows(appointments, can_mark):
+    labels = {
+        choices: {value: str(label) for value, label in choices.choices}
+        for choices in (Appointment.Channel, Appointment.Language, Appointment.Status)
+    }
+    marks = [(status.value, str(status.label)) for status in MARKABLE]
+    times = {}
+    rows = []
+    for appointment in appointments:
+        slot = appointment.slot
+        key = (slot.starts_at, slot.ends_at)
+        if key not in times:
+            times[key] = hours.format_time_range(*key)
+        rows.append(
+            DayRow(
+                appointment=appointment,
+                time=times[key],
+                channel=labels[Appointment.Channel].get(appointment.channel, ""),
+                language=labels[Appointment.Language].get(appointment.language, ""),
+                status=labels[Appointment.Status][appointment.status],
+                marks=[
+                    (f"{appointment.pk}:{value}", label)
+                    for value, label in marks
+                    if can_mark and appointment.is_active and value != appointment.status
+                ],
+            )
+        )
+    return rows
 
 
 def _mark(request, office, day):

@@ -47,6 +47,40 @@ def tornio_slot(tornio, make_slot):
 
 
 @pytest.fixture
+def many_slots():
+    """``many_slots(office, start, count)``: ``count`` slots 5 minutes apart (bulk)."""
+
+    def make(office, start, count, *, minutes=5):
+        return Slot.objects.bulk_create(
+            Slot(
+                office=office,
+                starts_at=start + datetime.timedelta(minutes=minutes * n),
+                ends_at=start + datetime.timedelta(minutes=minutes * (n + 1)),
+            )
+            for n in range(count)
+        )
+
+    return make
+
+
+@pytest.fixture
+def many_bookings(topic, many_slots):
+    """``many_bookings(office, start, count)``: ``count`` bookings 5 minutes apart, by
+    the rules in bulk (``appointments_load``), each by its own number."""
+
+    def make(office, start, count, *, minutes=5):
+        slots = many_slots(office, start, count, minutes=minutes)
+        return rules.appointments_load(
+            bookings=[
+                rules.Load(slot=slot, name=f"Asiakas {n}", phone=f"040 2{n:06d}", topic=topic)
+                for n, slot in enumerate(slots)
+            ]
+        )
+
+    return make
+
+
+@pytest.fixture
 def book(topic):
     """``book(slot, ...)`` through the rules; each call without a ``phone`` is another
     citizen (040 123 4567, then 040 123 4568, ...: a number holds at most two upcoming

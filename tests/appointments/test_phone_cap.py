@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from appointments import rules
 from appointments.models import Appointment, Slot
+from tests.appointments import public_helpers
 from tests.factories import UserFactory, helsinki
 
 PHONE = "040 123 4567"
@@ -140,3 +141,20 @@ def test_twenty_bookings_of_one_number_racing__at_most_two_stored(now, tornio, m
     stored = Appointment.objects.filter(phone="+358401234567")
     assert sorted(stored.values_list("phone_place", flat=True)) == [1, 2]
     assert sum(Slot.objects.values_list("booked_count", flat=True)) == 2
+
+
+def test_citizen_post__with_a_cap_override_reason__is_still_capped(slots, client):
+    """The override is staff's: a citizen's form has no such field, whatever is posted."""
+    tornio = slots["tornio"]
+    for index in range(2):
+        public_helpers.book(public_helpers.slot_on(tornio, index=index), phone="040 123 4567")
+    data = {
+        **public_helpers.details(public_helpers.slot_on(tornio, index=2), phone="040 123 4567"),
+        "cap_override_reason": "Minä itse",
+        "action": "book",
+    }
+
+    response = client.post(public_helpers.url("confirm"), data)
+
+    assert response.status_code == 200
+    assert Appointment.objects.filter(phone="+358401234567").count() == 2

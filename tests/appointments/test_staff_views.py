@@ -93,22 +93,18 @@ def test_day_list__phone_service_group__sees_the_phone_service(
     assert client.get(day_url("tornio")).status_code == 403
 
 
-@pytest.mark.parametrize("count", [1, 50])
-def test_day_list__query_count__does_not_grow_with_appointments(
+@pytest.mark.parametrize("count", [1, 500])
+def test_day_list__one_or_500_appointments__same_query_count_and_one_form(
     now,
     client,
     phone_staff,
     phone_office,
-    make_slot,
-    book,
+    many_bookings,
     django_assert_num_queries,
     count,
     staff_login,
 ):
-    start = helsinki(2026, 12, 7, 9, 0)
-    for number in range(count):
-        slot = make_slot(phone_office, start + datetime.timedelta(minutes=5 * number))
-        book(slot, name=f"Asiakas {number}")
+    many_bookings(phone_office, helsinki(2026, 12, 7, 0, 0), count, minutes=2)
     staff_login(phone_staff)
 
     # ... one INSERT: the access record of the day's appointments; the staff header's offices
@@ -117,6 +113,9 @@ def test_day_list__query_count__does_not_grow_with_appointments(
         response = client.get(day_url("phone"))
 
     assert response.text.count('<tr class="status-booked">') == count
+    # One form for the marks (one CSRF token), three buttons a booked row.
+    assert response.text.count("<form") == 3  # the marks, the language menu, log out
+    assert response.text.count('form="marks"') == 3 * count
 
 
 def test_mark__arrived__sets_the_status_and_redirects_back(
@@ -211,6 +210,31 @@ def test_csv__lists_the_day_and_neutralises_formulas(
     assert [row[0] for row in rows[1:]] == ["9.00", "9.30"]
     assert rows[1][2] == "'=HYPERLINK(1)"
     assert rows[2][2] == "Åsa Öberg"
+
+
+def test_mark__the_day_lists_button__marks_that_appointment(now, staff_client, tornio_slot, book):
+    appointment = book(tornio_slot)
+    page = staff_client.get(day_url()).text
+    assert f'name="mark" value="{appointment.pk}:no_show"' in page
+
+    response = staff_client.post(day_url(), {"mark": f"{appointment.pk}:no_show"})
+
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.NO_SHOW
+
+
+@pytest.mark.parametrize("value", ["", ":", "abc", "1:", ":arrived", "1:2:3", "\x00:arrived"])
+def test_mark__a_button_value_that_is_no_mark__is_404_or_an_error_not_a_500(
+    now, staff_client, tornio_slot, book, value
+):
+    appointment = book(tornio_slot)
+
+    response = staff_client.post(day_url(), {"mark": value.replace("1", str(appointment.pk))})
+
+    assert response.status_code in (302, 404)
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
 
 
 @pytest.mark.parametrize("value", ["abc", "1e3", "-1", "\u0661", "9" * 30, ""])

@@ -1,8 +1,12 @@
 """Fixtures for the callback tests."""
 
+import datetime
+
 import pytest
 
 from callbacks import rules
+from callbacks.models import WINDOW_LENGTH, CallbackRequest
+from offices import hours
 from offices.models import Topic
 from tests.factories import UserFactory
 
@@ -34,5 +38,30 @@ def make_callback(topic):
             message=message,
             now=now,
         )
+
+    return make
+
+
+@pytest.fixture
+def many_callbacks(topic):
+    """``many_callbacks(day, count)``: ``count`` open requests on ``day``'s windows from
+    09:00, bulk-inserted with the places the rules would give (any number a window)."""
+
+    def make(day, count, *, per_window=10, status=CallbackRequest.Status.PENDING):
+        rows = []
+        for n in range(count):
+            start = hours.local_datetime(day, datetime.time(9)) + n // per_window * WINDOW_LENGTH
+            rows.append(
+                CallbackRequest(
+                    phone=f"+35850{n:07d}",
+                    window_start=start,
+                    window_end=start + WINDOW_LENGTH,
+                    place=n % per_window + 1,
+                    topic=topic,
+                    language="fi",
+                    status=status,
+                )
+            )
+        return CallbackRequest.objects.bulk_create(rows)
 
     return make

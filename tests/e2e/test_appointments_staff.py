@@ -73,7 +73,7 @@ def test_office_staff__sees_the_day_list_and_marks_an_arrival(page, office_staff
     assert "040 1234567" in row.inner_text()
     assert_accessible(page)
 
-    row.locator("button[value=arrived]").click()
+    row.locator("button[value$=':arrived']").click()  # the one mark form's button
 
     page.wait_for_selector("tr.status-arrived")
     appointment.refresh_from_db()

@@ -76,6 +76,18 @@ def test_redis_down__rate_limit_still_refuses_per_process(client, offices, setti
 
 
 @pytest.mark.django_db
+def test_livez__asks_neither_the_database_nor_the_cache(
+    client, redis_down, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
 def test_healthz__redis_down__200_degraded_and_one_warning(client, redis_down, caplog):
     responses = [client.get("/healthz") for _ in range(5)]
 
@@ -205,6 +217,7 @@ def test_postgresql_cut_off__503_with_retry_after__then_recovers(offices, databa
             )
         )
         health = request(server.port, "GET", "/healthz")
+        live = request(server.port, "GET", "/livez")
 
         database_proxy.restore()
         after = [request(server.port, "GET", path)[0] for path in PUBLIC_PAGES]
@@ -218,6 +231,7 @@ def test_postgresql_cut_off__503_with_retry_after__then_recovers(offices, databa
     assert "Försök igen om en stund." in during[1][2]  # /sv/
     assert "Försök igen om en stund." in during[-1][2]  # the Swedish form, sent
     assert health[0] == 503
+    assert live[0] == 200  # alive: restarting it would not bring the database back
     assert after == [200] * len(PUBLIC_PAGES)
     # One line per failed request, no traceback.
     assert log.count("Database unavailable:") == len(during)

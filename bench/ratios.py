@@ -1,0 +1,281 @@
+"""Ratios on one machine: each page's throughput over a yardstick's, against gunicorn on
+the national data set (PostgreSQL), in one run.
+
+    .venv/bin/python bench/ratios.py [--database kela_bench_national] [--seconds 4]
+
+What it does:
+  1. uses the PostgreSQL database --database (default kela_bench_national) at
+     --postgres; if it holds no slots it is created, migrated and filled with
+     ``seed_national --offices 200 --days 365`` (a few minutes);
+  2. prepares what the requests need (bench/setup_requests.py, inside Django): a staff
+     session, citizen sessions with proven numbers, free slots to book, a table for the
+     one-INSERT yardstick; collects the static files;
+  3. starts gunicorn (2 sync workers, DEBUG off, Redis db 14 as the shared cache) with
+     ``bench.settings`` (the app's URLs plus ``/bench/insert``: never in production);
+  4. for each target, --rounds times: the ceiling (``/livez``, or the one-INSERT view for
+     writes) for --seconds, then the target for --seconds, each with --clients
+     keep-alive connections; a pair's ratio is target/yardstick, the median is reported;
+  5. appends JSON lines to bench/results/ratios.jsonl and writes bench/results/ratios.md.
+
+Only the standard library and psycopg; traffic stays on 127.0.0.1. See bench/README.md
+for how to read the figures on a small, shared machine.
+"""
+
+import argparse
+import base64
+import datetime
+import http.client
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+from booking_race import HOST, free_port, manage, production_env, start_gunicorn
+from psycopg import sql
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / "bench" / "results"
+TIMEOUT = 30
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default="kela_bench_national")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="comma-separated target names")
+    return parser.parse_args()
+
+
+def database_url(url, name):
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
+
+
+def ensure_national(args, env):
+    """The national set in --database: made once, reused by later runs."""
+    with psycopg.connect(args.postgres, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+    manage(env, "migrate", "--no-input")
+    with psycopg.connect(database_url(args.postgres, args.database)) as conn:
+        slots = conn.execute("SELECT count(*) FROM appointments_slot").fetchone()[0]
+    if not slots:
+        print("Seeding the national set (a few minutes) ...", flush=True)
+        manage(env, "seed_national", "--offices", "200", "--days", "365", "--allow-production")
+
+
+# --- Load -------------------------------------------------------------------------------
+
+
+def load(port, make_request, seconds, clients):
+    """Requests per second answered 2xx/3xx over ``seconds`` by ``clients`` keep-alive
+    connections; ``make_request()`` gives (method, path, body, headers). Also the
+    count of other answers."""
+    deadline = time.monotonic() + seconds
+    ok, bad, lock = [0], [0], threading.Lock()
+
+    def client():
+        conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+        done = failed = 0
+        while time.monotonic() < deadline:
+            method, path, body, headers = make_request()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+                failed += 1
+                continue
+            if response.status < 400:
+                done += 1
+            else:
+                failed += 1
+        conn.close()
+        with lock:
+            ok[0] += done
+            bad[0] += failed
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return ok[0] / (time.monotonic() - started), bad[0]
+
+
+def get(path, cookie=""):
+    headers = {"Cookie": cookie} if cookie else {}
+    return lambda: ("GET", path, None, headers)
+
+
+def booking_requests(setup):
+    """Each call: the next prepared citizen (a proven number in its own session) books
+    the next free slot from the confirm page."""
+    citizens = iter(setup["citizens"])
+    lock = threading.Lock()
+    csrf = secrets.token_hex(16)  # 32 characters: a secret Django accepts as it is
+
+    def make():
+        with lock:
+            citizen = next(citizens)
+        body = urllib.parse.urlencode(
+            {
+                "office": citizen["office"],
+                "topic": setup["topic"],
+                "slot": citizen["slot"],
+                "name": "Bench Asiakas",
+                "phone": citizen["phone"],
+                "email": "",
+                "language": "fi",
+                "note": "",
+                "submission_token": secrets.token_urlsafe(16),
+                "action": "book",
+                "csrfmiddlewaretoken": csrf,
+            }
+        )
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf}; sessionid={citizen['session']}",
+        }
+        return ("POST", "/appointments/confirm/", body, headers)
+
+    return make
+
+
+def targets(setup):
+    """(name, yardstick, request maker, goal of the ratio, issue 13's figure before)."""
+    staff = f"sessionid={setup['staff_session']}"
+    api = "/api/v1/appointments/availability?" + urllib.parse.urlencode(setup["api"])
+    times = "/appointments/times/?" + urllib.parse.urlencode(setup["times"])
+    insert = lambda: ("POST", "/bench/insert", b"", {})  # noqa: E731
+    return [
+        ("one-INSERT view", "livez", insert, None, None),
+        ("availability API", "livez", get(api), 0.35, "0.13–0.18"),
+        ("times page", "livez", get(times), 0.15, "0.065–0.077"),
+        ("booking POST", "insert", booking_requests(setup), 0.3, "0.07–0.11"),
+        ("admin appointments", "livez", get("/admin/appointments/appointment/", staff), 0, ""),
+        ("admin slots", "livez", get("/admin/appointments/slot/", staff), 0, ""),
+        ("admin callbacks", "livez", get("/admin/callbacks/callbackrequest/", staff), 0, ""),
+        ("admin messages", "livez", get("/admin/notifications/message/", staff), 0, ""),
+        ("callback queue", "livez", get("/staff/callbacks/", staff), 0, ""),
+        ("day list (busiest)", "livez", get(setup["day_list"], staff), 0, ""),
+    ]
+
+
+def main():
+    args = parse_args()
+    db_url = database_url(args.postgres, args.database)
+    env = production_env(db_url)
+    env.update(
+        REDIS_URL=args.redis,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        CALLBACK_WINDOW_CAPACITY="1000",
+        ACCESS_RECORD_KEY=secrets.token_urlsafe(32),
+        LINK_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    )
+    ensure_national(args, env)
+    manage(env, "collectstatic", "--no-input")
+    setup = json.loads(
+        subprocess.run(
+            [sys.executable, "bench/setup_requests.py"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout
+    )
+    port = free_port()
+    RESULTS.mkdir(exist_ok=True)
+    log = (RESULTS / "gunicorn.log").open("w")
+    server = start_gunicorn(env, port, args.workers, log)
+    insert = lambda: ("POST", "/bench/insert", b"", {})  # noqa: E731
+    yardsticks = {"livez": get("/livez"), "insert": insert}
+    when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    rows = []
+    try:
+        for name, yardstick, make, goal, before in targets(setup):
+            if args.only and name not in args.only.split(","):
+                continue
+            pairs = []
+            for _ in range(args.rounds):
+                base, base_bad = load(port, yardsticks[yardstick], args.seconds, args.clients)
+                rps, bad = load(port, make, args.seconds, args.clients)
+                pairs.append({"yardstick": base, "rps": rps, "bad": bad + base_bad})
+            ratios = [p["rps"] / p["yardstick"] for p in pairs if p["yardstick"]]
+            row = {
+                "at": when,
+                "target": name,
+                "yardstick": "/livez" if yardstick == "livez" else "one-INSERT view",
+                "rps": statistics.median(p["rps"] for p in pairs),
+                "yardstick_rps": statistics.median(p["yardstick"] for p in pairs),
+                "ratio": statistics.median(ratios) if ratios else None,
+                "ratio_min": min(ratios, default=None),
+                "ratio_max": max(ratios, default=None),
+                "errors": sum(p["bad"] for p in pairs),
+                "goal": goal,
+                "before": before,
+                "seconds": args.seconds,
+                "rounds": args.rounds,
+                "clients": args.clients,
+                "workers": args.workers,
+                "cores": os.cpu_count(),
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    with (RESULTS / "ratios.jsonl").open("a") as out:
+        for row in rows:
+            out.write(json.dumps(row) + "\n")
+    (RESULTS / "ratios.md").write_text(markdown(rows, args))
+    print(markdown(rows, args))
+
+
+def markdown(rows, args):
+    lines = [
+        f"gunicorn {args.workers} sync workers, {args.clients} keep-alive clients, "
+        f"{args.rounds} rounds of {args.seconds:g} s per target and yardstick, "
+        f"{os.cpu_count()} cores, national set on PostgreSQL; {rows[0]['at'] if rows else ''}",
+        "",
+        "| target | req/s (median) | yardstick | yardstick req/s | ratio (min–max) "
+        "| goal | before (issue 13) | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        ratio = (
+            f"{row['ratio']:.3f} ({row['ratio_min']:.3f}–{row['ratio_max']:.3f})"
+            if row["ratio"] is not None
+            else "—"
+        )
+        goal = f"≥ {row['goal']}" if row["goal"] else ""
+        lines.append(
+            f"| {row['target']} | {row['rps']:.0f} | {row['yardstick']} | "
+            f"{row['yardstick_rps']:.0f} | {ratio} | {goal} | {row['before'] or ''} | "
+            f"{row['errors']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

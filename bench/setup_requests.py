@@ -1,0 +1,109 @@
+"""What bench/ratios.py's requests need, prepared inside Django; prints it as JSON.
+
+A staff session (a superuser), citizen sessions each holding one proven number and the
+free slot it will book, the pages' parameters, and the one-INSERT view's table.
+"""
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django
+
+django.setup()
+
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+
+from appointments import rules  # noqa: E402
+from appointments.models import Appointment, Slot  # noqa: E402
+from citizens import rules as citizen_rules  # noqa: E402
+from offices import hours  # noqa: E402
+from offices.models import Office, Topic  # noqa: E402
+
+CITIZENS = 4000
+
+
+def staff_session():
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def citizens():
+    slots = list(
+        rules.bookable_slots(Slot.objects.filter(office__kind=Office.Kind.SERVICE_POINT))
+        .select_related("office")
+        .order_by("?")[:CITIZENS]
+    )
+    prepared = []
+    for n, slot in enumerate(slots):
+        phone = f"+35846{n:07d}"
+        session = SessionStore()
+        citizen_rules.prove(session, phone)
+        session.create()
+        prepared.append(
+            {
+                "session": session.session_key,
+                "phone": phone,
+                "slot": slot.pk,
+                "office": slot.office.slug,
+            }
+        )
+    return prepared
+
+
+def main():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, at timestamptz)"
+        )
+    today = hours.localdate()
+    office = Office.objects.get(slug="palvelupiste-001")
+    first_free = rules.bookable_slots(Slot.objects.for_office(office)).order_by("starts_at").first()
+    day = hours.localdate(first_free.starts_at)
+    busiest = (
+        Appointment.objects.filter(slot__starts_at__gte=hours.day_bounds(today)[0])
+        .values("slot__office__slug", "slot__starts_at__date")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    topic = Topic.objects.filter(is_active=True).order_by("ordering", "pk").first()
+    print(
+        json.dumps(
+            {
+                "staff_session": staff_session(),
+                "citizens": citizens(),
+                "topic": topic.pk,
+                "api": {
+                    "office": office.slug,
+                    "start": today.isoformat(),
+                    "end": (today + datetime.timedelta(days=13)).isoformat(),
+                },
+                "times": {"office": office.slug, "topic": topic.pk, "day": day.isoformat()},
+                "day_list": f"/staff/{busiest['slot__office__slug']}/"
+                f"{busiest['slot__starts_at__date'].isoformat()}/",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

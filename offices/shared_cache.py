@@ -1,0 +1,151 @@
+"""Reads served from the shared cache (Redis), correct when it is stale and when it is away.
+
+A cached read lives under a *versioned* key: ``<name>:<version>:<parts>``. A write that
+changes what the read shows calls ``bump(name)``, which moves the version on at once and
+again when its transaction commits (``transaction.on_commit``): readers then miss and
+read the database again, and old entries are never read again (they expire). A read
+between the two bumps stores what was committed before the write under a version the
+second bump leaves behind; a read that raced the commit stores fresher data under an
+old version; nobody reads either. (The first bump also makes the write visible to
+reads inside the same transaction, as in the tests, whose transactions never commit.)
+
+The version starts at the clock's nanoseconds, not at 1, so that a Redis that lost its
+versions (a restart, an eviction) does not bring back entries of an old version 1.
+
+When the shared cache does not answer, reads go to the database (``compute()``) and
+this process leaves the cache alone for ``RETRY_SECONDS``, logging one warning a minute
+while that lasts: the pages are slower, never wrong and never a 500. A bump that fails
+leaves the old entries to expire after ``timeout`` seconds: a stale read can then offer
+a time that is gone, which the booking (always on the database) refuses with others.
+Like ``kela_service.ratelimit``, which degrades the same way.
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a cache call raises when the shared cache is down or slow.
+CACHE_ERRORS = (RedisError, OSError)
+RETRY_SECONDS = 10
+WARN_SECONDS = 60
+# How long a cached read lives at most (also the longest a failed bump leaves it stale).
+DEFAULT_TIMEOUT = 120
+
+
+class Breaker:
+    """Whether this process leaves the shared cache alone for a while: after a failure,
+    for ``RETRY_SECONDS``, with one warning a minute in the log of ``logger`` (the
+    ``warning`` gets the error's class and text) and ``recovery`` once it answers."""
+
+    def __init__(self, *, warning, recovery, logger=logger, clock=time.monotonic):
+        self.warning, self.recovery, self.logger = warning, recovery, logger
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.down_since = None
+        self.warned_at = None
+
+    def open(self):
+        with self.lock:
+            return self.down_since is not None and self.clock() - self.down_since < RETRY_SECONDS
+
+    def failed(self, error):
+        now = self.clock()
+        with self.lock:
+            self.down_since = now
+            warn = self.warned_at is None or now - self.warned_at >= WARN_SECONDS
+            if warn:
+                self.warned_at = now
+        if warn:
+            self.logger.warning(self.warning, type(error).__name__, " ".join(str(error).split()))
+
+    def answered(self):
+        with self.lock:
+            was_down, self.down_since = self.down_since is not None, None
+        if was_down:
+            self.logger.info(self.recovery)
+
+    def reset(self):
+        """Forget the outage (tests)."""
+        with self.lock:
+            self.down_since = self.warned_at = None
+
+
+breaker = Breaker(
+    warning="Shared cache unreachable (%s: %s); reading the database until it answers.",
+    recovery="Shared cache answers again.",
+)
+
+
+def _version_key(name):
+    return f"version:{name}"
+
+
+def _version(name):
+    key = _version_key(name)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def cached(name, parts, compute, *, timeout=DEFAULT_TIMEOUT):
+    """``compute()``'s value, from the shared cache under ``name``'s current version and
+    ``parts`` (a string), or computed and stored there; computed without the cache while
+    it is away."""
+    if breaker.open():
+        return compute()
+    try:
+        key = f"{name}:{_version(name)}:{parts}"
+        value = cache.get(key)
+    except CACHE_ERRORS as error:
+        breaker.failed(error)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except CACHE_ERRORS as error:
+            breaker.failed(error)
+            return value
+    breaker.answered()
+    return value
+
+
+def version(name):
+    """``name``'s current version, or None while the shared cache is away."""
+    if breaker.open():
+        return None
+    try:
+        return _version(name)
+    except CACHE_ERRORS as error:
+        breaker.failed(error)
+        return None
+
+
+def bump(*names):
+    """Move the versions of ``names`` on now and once the current transaction commits:
+    what was cached under them is not read again."""
+
+    def move_on():
+        if breaker.open():
+            return
+        try:
+            for name in names:
+                try:
+                    cache.incr(_version_key(name))
+                except ValueError:  # no version yet (or evicted): a new one
+                    cache.set(_version_key(name), time.time_ns(), timeout=None)
+        except CACHE_ERRORS as error:
+            breaker.failed(error)
+
+    if names:
+        move_on()
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(move_on)
