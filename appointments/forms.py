@@ -374,8 +374,21 @@ class FindBookingForm(forms.Form):
         label=_("Booking reference"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _(
+                "Enter the booking reference. It is on the confirmation page and in the "
+                "confirmation message we sent you."
+            )
+        },
     )
-    phone = FinnishPhoneNumberField(label=_("Phone number given in the booking"))
+    phone = FinnishPhoneNumberField(
+        label=_("Phone number given in the booking"),
+        error_messages={
+            "required": _(
+                "Enter the phone number you gave when you booked, for example 040 123 4567."
+            )
+        },
+    )
 
     NOT_FOUND = _(
         "We found no booking with this reference and phone number. Check both and try again."

@@ -7,6 +7,7 @@ The rules that turn these rows into opening intervals live in ``offices.hours``.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -117,6 +118,20 @@ class Office(models.Model):
     @property
     def is_phone_service(self):
         return self.kind == self.Kind.PHONE_SERVICE
+
+    @property
+    def address_line(self):
+        """ "Laivurinkatu 12, 95400 Tornio" (empty for the phone service)."""
+        place = f"{self.postal_code} {self.city}".strip()
+        return ", ".join(part for part in (self.street_address, place) if part)
+
+    @property
+    def map_url(self):
+        """A plain link to the address on OpenStreetMap (a public map service; nothing
+        of it is embedded in our pages), or "" without an address."""
+        if not self.street_address:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address_line})
 
 
 class HoursPeriod(models.Model):

@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -30,9 +31,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
 from offices import hours
+from offices.links import UnknownLink
 from offices.models import Office, Topic
+from offices.views import private_link
 
-from .. import rules
+from .. import notices, rules
 from ..forms import (
     BookingForm,
     ChosenForm,
@@ -307,12 +310,16 @@ def _summary(data):
 
 
 def _appointment(token):
-    """The booking whose private link this is (looked up by the token's hash); 404
-    for anything else."""
+    """The booking whose private link this is (looked up by the token's hash); for
+    anything else ``UnknownLink`` (the friendly 404 of ``offices.views.private_link``)."""
     found = Appointment.objects.select_related("slot__office", "topic").by_token(token[:64])
-    return get_object_or_404(found).opened_with(token)
+    appointment = found.first()
+    if appointment is None:
+        raise UnknownLink
+    return appointment.opened_with(token)
 
 
+@private_link
 @never_cache
 @require_GET
 def booked(request, token):
@@ -323,13 +330,29 @@ def booked(request, token):
     context = {
         "appointment": appointment,
         "manage_url": request.build_absolute_uri(appointment.get_absolute_url()),
+        "phone_service": Office.objects.active().phone_service(),
     }
     return render(request, "appointments/public/booked.html", context)
+
+
+@private_link
+@never_cache
+@require_GET
+def calendar(request, token):
+    """The booking as a calendar file (.ics), the same the confirmation e-mail carries."""
+    appointment = _appointment(token)
+    response = HttpResponse(
+        notices.calendar_file(appointment, cancelled=not appointment.is_active),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{notices.ICS_FILENAME}"'
+    return response
 
 
 # --- Manage by link ------------------------------------------------------------------
 
 
+@private_link
 @require_GET
 def short_link(request, token):
     """/m/<token>/: the private link as an SMS carries it (short, no language prefix),
@@ -344,18 +367,21 @@ def _refusal_text(appointment):
     return " ".join(refusal.messages) if refusal else None
 
 
+@private_link
 @never_cache
 @require_GET
 def manage(request, token):
     appointment = _appointment(token)
     context = {
         "appointment": appointment,
+        "phone_service": Office.objects.active().phone_service(),
         "locked_reason": _refusal_text(appointment),
         "manage_url": request.build_absolute_uri(appointment.get_absolute_url()),
     }
     return render(request, "appointments/public/manage.html", context)
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
@@ -375,6 +401,7 @@ def cancel(request, token):
     return render(request, "appointments/public/cancel.html", {"appointment": appointment})
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "POST"])
 def move(request, token):
@@ -431,4 +458,5 @@ def find(request):
     form = FindBookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return redirect(form.appointment)
-    return render(request, "appointments/public/find.html", {"form": form})
+    context = {"form": form, "phone_service": Office.objects.active().phone_service()}
+    return render(request, "appointments/public/find.html", context)

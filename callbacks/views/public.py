@@ -3,7 +3,6 @@ its cancellation. The private link (reference and a random token) is the secret.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -11,7 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
+from offices.links import UnknownLink
 from offices.models import Office
+from offices.views import private_link
 
 from .. import rules
 from ..forms import CallbackForm
@@ -38,35 +39,37 @@ def request_callback(request):
 
 
 def _own_callback(reference, token):
-    """The request whose private link this is; 404 for anything else."""
-    callback = CallbackRequest.objects.by_token(token[:64]).filter(reference=reference).first()
+    """The request whose private link this is; for anything else ``UnknownLink`` (the
+    friendly 404 of ``offices.views.private_link``)."""
+    found = CallbackRequest.objects.select_related("topic").by_token(token[:64])
+    callback = found.filter(reference=reference).first()
     if callback is None:
-        raise Http404
+        raise UnknownLink
     return callback.opened_with(token)
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def callback_detail(request, reference, token):
+    """The request's own page; while it waits for the call, the confirmation with a
+    summary, what to have at hand and the way to cancel."""
     callback = _own_callback(reference, token)
-    context = {
-        "callback": callback,
-        "phone_service": (
-            Office.objects.phone_service()
-            if callback.status == CallbackRequest.Status.IN_PROGRESS
-            else None
-        ),
-    }
+    context = {"callback": callback, "phone_service": Office.objects.active().phone_service()}
     return render(request, "callbacks/request_detail.html", context)
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "POST"])
 def callback_cancel(request, reference, token):
+    """Cancel: the question once more (GET), then the POST cancels."""
     callback = _own_callback(reference, token)
     if request.method != "POST":
-        # An old bookmark or a reload: the form that cancels is on the request's page.
-        return redirect(callback)
+        if callback.status != CallbackRequest.Status.PENDING:
+            # Taken by staff or closed: the request's page says what can be done.
+            return redirect(callback)
+        return render(request, "callbacks/request_cancel.html", {"callback": callback})
     try:
         rules.callback_cancel(callback=callback)
     except ValidationError as error:

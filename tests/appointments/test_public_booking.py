@@ -188,13 +188,21 @@ def test_full_booking__in_each_language__books_and_shows_reference_and_manage_li
     assert page.status_code == 200
     assert appointment.reference in html
     assert f"http://testserver{prefix}/appointments/manage/{appointment.manage_token}/" in html
+    # The success panel holds the summary; then what to bring, the map and the calendar.
+    panel = html.split('<div class="confirmation-panel">', 1)[1].split("</div>\n<section", 1)[0]
+    assert "Maija Meikäläinen" in panel
+    assert "openstreetmap.org/search?query=Laivurinkatu+12" in html
+    assert f"{prefix}/appointments/manage/{appointment.manage_token}/calendar.ics" in html
 
 
 def test_full_booking__by_phone__is_a_phone_appointment(client, slots):
     slot = slot_on(slots["phone"], MONDAY, 3)
 
-    client.post(url("confirm"), {**details(slot), "action": "book"})
+    response = client.post(url("confirm", "en"), {**details(slot), "action": "book"})
 
+    html = client.get(response["Location"]).content.decode()
+    assert "order a one-time code in OmaKela before the call" in html
+    assert "openstreetmap" not in html
     appointment = Appointment.objects.get()
     assert appointment.channel == Appointment.Channel.PHONE
     assert appointment.slot.office.slug == "phone"

@@ -117,6 +117,11 @@ def test_citizen__books_sees_reference_opens_manage_link_and_cancels__every_page
     assert appointment.language == language
     assert appointment.booked_by is None
     assert_accessible(page)
+    # With JavaScript the print button shows; the calendar file is the booking's.
+    assert page.locator("button[data-print]").is_visible()
+    ics = page.request.get(page.locator("a[href$='calendar.ics']").get_attribute("href"))
+    assert ics.ok
+    assert f"UID:{appointment.reference}@kela-service" in ics.text()
 
     # The manage link.
     page.locator(".manage-link a").click()

@@ -222,6 +222,10 @@ def test_callback_request__every_step_and_error_state(sized_page, slots):
     page.wait_for_url("**/callbacks/*/*/")
     check(page, minimum)
 
-    page.get_by_role("button", name="Peru soittopyyntö").click()
-    page.wait_for_load_state()
+    page.get_by_role("link", name="Peru soittopyyntö").click()
+    page.wait_for_url("**/cancel/")
+    check(page, minimum)
+    press(page, "Kyllä, peru soittopyyntö")
+    check(page, minimum)
+    page.goto("/callbacks/NOPE1234/not-a-real-link/")
     check(page, minimum)

@@ -452,3 +452,18 @@ def test_office_page__swedish__uses_the_swedish_name(client, offices):
 
     assert "FPA:s serviceställe Torneå" in swedish
     assert "Kelan palvelupiste Tornio" in finnish
+
+
+def test_office_page__plain_map_link_and_no_embedded_map(client, offices):
+    html = client.get("/en/offices/kemi/").content.decode()
+
+    assert (
+        'href="https://www.openstreetmap.org/search?query=Meripuistokatu+16%2C+94100+Kemi"' in html
+    )
+    assert "<iframe" not in html
+
+
+def test_phone_service_page__number_is_a_tel_link(client, offices):
+    html = client.get("/en/phone-service/").content.decode()
+
+    assert '<a href="tel:+35820692210">020 692 210</a>' in html
