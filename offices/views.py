@@ -4,7 +4,7 @@ import functools
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import hours
+from . import hours, services
 from .links import UnknownLink
 from .models import Office
 
@@ -35,7 +35,11 @@ def office_list(request):
 
 def office_detail(request, slug):
     office = get_object_or_404(Office.objects.active().service_points(), slug=slug)
-    context = {"office": office, **_two_weeks(office, timezone.now())}
+    context = {
+        "office": office,
+        "entry": services.office_services([office])[0],
+        **_two_weeks(office, timezone.now()),
+    }
     return render(request, "offices/office_detail.html", context)
 
 
@@ -43,6 +47,7 @@ def phone_service(request):
     office = Office.objects.active().phone_service()
     context = {"office": office}
     if office is not None:
+        context["entry"] = services.office_services([office])[0]
         context.update(_two_weeks(office, timezone.now()))
     return render(request, "offices/phone_service.html", context)
 

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
-from offices import hours
+from offices import hours, services
 from offices.links import UnknownLink
 from offices.models import Office, Topic
 from offices.views import private_link
@@ -162,7 +162,11 @@ def start(request):
 
 
 def _render_start(request, form, choice):
-    context = {"form": form, **_steps("start", choice)}
+    context = {
+        "form": form,
+        "places": services.office_services(rules.bookable_offices()),
+        **_steps("start", choice),
+    }
     return render(request, "appointments/public/start.html", context)
 
 

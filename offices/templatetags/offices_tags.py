@@ -51,3 +51,18 @@ def when(start, end):
 def tel(number):
     """The ``tel:`` link of a phone number as staff typed it."""
     return tel_url(number)
+
+
+@register.filter
+def place_names(offices):
+    """ "Tornio and Kemi" ("Torniossa ja Kemissä" in Finnish) of the offices given."""
+    names = [office.place_name for office in offices]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@register.filter
+def service_of(entry, kind):
+    """One service (``offices.services.Service``) of an office's entry, or None."""
+    return entry.get(kind)
