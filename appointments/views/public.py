@@ -45,18 +45,16 @@ from ..forms import (
     MoveForm,
     SlotForm,
     WhereForm,
-    day_picker,
     free_times_label,
+    month_calendar,
     time_picker,
 )
 from ..models import Appointment, Slot, new_submission_token
 
 STEPS = [
     ("start", _("Place and topic")),
-    ("days", _("Day")),
-    ("times", _("Time")),
+    ("days", _("Day and time")),
     ("details", _("Your details")),
-    ("confirm", _("Check and confirm")),
 ]
 # How many other free times a citizen who lost a race is offered on the details page.
 ALTERNATIVES = 8
@@ -114,8 +112,7 @@ def _steps(current, choice):
     keys = [key for key, _label in STEPS]
     params_for = {
         "start": ("office", "topic"),
-        "days": ("office", "topic", "day"),
-        "times": ("office", "topic", "day", "slot"),
+        "days": ("office", "topic", "day", "slot"),
         "details": ("office", "topic", "slot"),
     }
     steps = []
@@ -172,48 +169,83 @@ def _render_start(request, form, choice):
 
 @require_GET
 def days(request):
-    """Step 2: the days with free times in the booking window."""
+    """Step 2: day and time on one page. A month calendar of the days with free times
+    (links: no JavaScript needed), and the free times of the chosen day (by default the
+    first day with free times) to choose from."""
     form = WhereForm(request.GET)
     if not form.is_valid():
         return _render_start(request, form, Choice())
     choice = Choice.of(form.cleaned_data)
+    choice.day = ChosenForm(request.GET).chosen("day")
+    return _render_day_and_time(request, choice)
+
+
+@require_GET
+def times(request):
+    """Step 2 with a day given and checked (a day outside the window, or without free
+    times, sends the citizen back to the calendar with a message)."""
+    form = DayForm(request.GET)
+    if not form.is_valid():
+        return _back(request, form)
+    choice = Choice.of(form.cleaned_data)
     free_days = _free_days(_bookable(choice.office))
+    if choice.day not in {free_day["date"] for free_day in free_days}:
+        messages.error(request, _("There are no free times left on that day. Choose another day."))
+        return redirect(choice.url("days", "office", "topic"))
+    return _render_day_and_time(request, choice, free_days)
+
+
+def day_and_time(free_days, slots_of, *, day, month, day_url, month_url, carried, chosen_slot):
+    """What the day-and-time page shows (the wizard's and moving's): the calendar of
+    ``month`` (else of ``day``, else of the first free day) and the free times of ``day``
+    (else of the first free day of that month). ``slots_of(day)`` lists a day's free
+    times."""
+    free = [free_day["date"] for free_day in free_days]
+    if day not in free:
+        day = None
+    if month is not None and (day is None or day.replace(day=1) != month.replace(day=1)):
+        day = next((d for d in free if d.replace(day=1) == month.replace(day=1)), None)
+    if day is None and month is None and free:
+        day = free[0]
+    month = (month or day or (free[0] if free else hours.localdate())).replace(day=1)
+    slots = list(slots_of(day)) if day else []
+    return {
+        "calendar": month_calendar(
+            free_days, month=month, chosen=day, day_url=day_url, month_url=month_url
+        ),
+        "day": day,
+        "has_free_days": bool(free),
+        "picker": time_picker(
+            slots, label=free_times_label(day), carried=carried, chosen=chosen_slot
+        )
+        if slots
+        else None,
+    }
+
+
+def _render_day_and_time(request, choice, free_days=None):
+    chosen = ChosenForm(request.GET)
+    base = reverse("appointments:days")
+    where = choice.params("office", "topic")
+    shown = day_and_time(
+        _free_days(_bookable(choice.office)) if free_days is None else free_days,
+        lambda day: _bookable(choice.office).on_date(day),
+        day=choice.day,
+        month=chosen.chosen("month"),
+        day_url=lambda day: f"{base}?{urlencode({**where, 'day': day.isoformat()})}",
+        month_url=lambda month: f"{base}?{urlencode({**where, 'month': month.strftime('%Y-%m')})}",
+        carried=where,
+        chosen_slot=chosen.chosen("slot"),
+    )
+    choice.day = shown["day"]
     context = {
         "choice": choice,
-        "picker": day_picker(
-            free_days,
-            carried=choice.params("office", "topic"),
-            chosen=ChosenForm(request.GET).chosen("day"),
-        ),
+        **shown,
         "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
         "phone_office": _phone_office(choice.office),
         **_steps("days", choice),
     }
     return render(request, "appointments/public/days.html", context)
-
-
-@require_GET
-def times(request):
-    """Step 3: the free times of the chosen day."""
-    form = DayForm(request.GET)
-    if not form.is_valid():
-        return _back(request, form)
-    choice = Choice.of(form.cleaned_data)
-    slots = list(_bookable(choice.office).on_date(choice.day))
-    if not slots:
-        messages.error(request, _("There are no free times left on that day. Choose another day."))
-        return redirect(choice.url("days", "office", "topic"))
-    context = {
-        "choice": choice,
-        "picker": time_picker(
-            slots,
-            label=free_times_label(choice.day),
-            carried=choice.params("office", "topic"),
-            chosen=ChosenForm(request.GET).chosen("slot"),
-        ),
-        **_steps("times", choice),
-    }
-    return render(request, "appointments/public/times.html", context)
 
 
 def _render_details(request, form, choice):
@@ -239,6 +271,9 @@ def _render_details(request, form, choice):
         "alternatives": alternatives,
         "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
         "phone_office": _phone_office(choice.office),
+        # The Book button is on this page: its token makes a second click find the
+        # booking the first one made.
+        "submission_token": new_submission_token(),
         **_steps("details", choice),
     }
     return render(request, "appointments/public/details.html", context, status=status)
@@ -260,9 +295,11 @@ def details(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request):
-    """Step 5 and the booking. A POST from the details page is checked and shown for
-    confirmation; a POST with ``action=book`` books; ``action=edit`` goes back to the
-    details with everything kept."""
+    """The booking. The details page's "Book" (``action=book``, with the page's
+    submission token) books at once for a number proven in this session; an unproven
+    one gets the code step first, and its "Confirm the code" then books. A POST without
+    an action shows the details for checking (with "Confirm booking"); ``action=edit``
+    goes back to the details with everything kept."""
     if request.method == "GET":
         messages.error(request, _("Please fill in your details again."))
         return redirect("appointments:start")
@@ -282,9 +319,12 @@ def confirm(request):
     # Nothing is stored for a number not proven in this session: the code step first.
     proof = phone_proof(request, form.cleaned_data["phone"], action=action)
     if not proof.proven:
-        context = {"form": form, "choice": choice, "proof": proof, **_steps("confirm", choice)}
+        context = {"form": form, "choice": choice, "proof": proof, **_steps("details", choice)}
         return render(request, "appointments/public/code.html", context)
-    if action == ActionForm.BOOK:
+    book_pressed = action == ActionForm.BOOK or (
+        action == ActionForm.PROVE and form.cleaned_data.get("submission_token")
+    )
+    if book_pressed:
         appointment = form.save()
         # Lost the race for the last place, or (a double click) this very page booked
         # already: then that booking is the answer.
@@ -297,7 +337,7 @@ def confirm(request):
         "choice": choice,
         "summary": _summary(form.cleaned_data),
         "submission_token": new_submission_token(),
-        **_steps("confirm", choice),
+        **_steps("details", choice),
     }
     return render(request, "appointments/public/confirm.html", context)
 
@@ -420,21 +460,35 @@ def move(request, token):
         return _move(request, appointment, move_url)
 
     free_slots = _bookable(appointment.slot.office).exclude(pk=appointment.slot_id)
-    context = {"appointment": appointment, "move_url": move_url}
+    free_days = _free_days(free_slots)
+    day = None
     if "day" in request.GET:
         form = MoveDayForm(request.GET)
         if form.is_valid():
             day = form.cleaned_data["day"]
-            slots = list(free_slots.on_date(day))
-            if slots:
-                context["picker"] = time_picker(slots, label=free_times_label(day))
-                return render(request, "appointments/public/move_times.html", context)
-            messages.error(request, _("There are no free times left on that day."))
+            if day not in {free_day["date"] for free_day in free_days}:
+                messages.error(request, _("There are no free times left on that day."))
+                day = None
         else:
             messages.error(request, " ".join(form.errors["day"]))
-    context["picker"] = day_picker(_free_days(free_slots))
-    context["horizon_weeks"] = settings.APPOINTMENT_HORIZON_WEEKS
-    return render(request, "appointments/public/move_days.html", context)
+    # The wizard's day-and-time page, POSTing the new time here.
+    shown = day_and_time(
+        free_days,
+        free_slots.on_date,
+        day=day,
+        month=ChosenForm(request.GET).chosen("month"),
+        day_url=lambda day: f"{move_url}?{urlencode({'day': day.isoformat()})}",
+        month_url=lambda month: f"{move_url}?{urlencode({'month': month.strftime('%Y-%m')})}",
+        carried=None,
+        chosen_slot=None,
+    )
+    context = {
+        "appointment": appointment,
+        "move_url": move_url,
+        "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
+        **shown,
+    }
+    return render(request, "appointments/public/move.html", context)
 
 
 def _move(request, appointment, move_url):

@@ -212,8 +212,9 @@ def test_move__days_then_times__offer_free_times_of_the_same_place(client, booki
     days = client.get(manage_url(booking, action="move")).content.decode()
     times = client.get(manage_url(booking, action="move"), {"day": MONDAY.isoformat()})
 
-    assert "2026-12-07" in days
-    assert 'name="day"' in days
+    # The wizard's day-and-time page: a calendar whose free days are links.
+    assert "<table" in days
+    assert "?day=2026-12-07" in days
     html = times.content.decode()
     offered = re.findall(r'name="slot" value="(\d+)"', html)
     assert str(booking.slot_id) not in offered  # not its own time
