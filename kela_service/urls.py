@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.views import public as appointments_public
 
-from . import views
+from . import staff_home, views
 from .api import api
 
 # An unreachable database gets a 503 page asking to try again (kela_service.views).
@@ -14,6 +14,8 @@ handler500 = "kela_service.views.server_error"
 admin.site.site_header = _("Kela service administration")
 admin.site.site_title = _("Kela service")
 admin.site.index_title = _("Appointments, callbacks and opening hours")
+# The admin's "View site" leads back to the staff home.
+admin.site.site_url = "/staff/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -23,7 +25,10 @@ urlpatterns = [
     path("m/<slug:token>/", appointments_public.short_link, name="appointment_short_link"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
+    path("staff/", staff_home.home, name="staff_home"),
     path("staff/callbacks/", include("callbacks.staff_urls")),
+    path("staff/", include("desk.urls")),
+    path("staff/", include("reports.urls")),
     path("staff/", include("appointments.staff_urls")),
 ]
 

@@ -123,3 +123,11 @@ def office_staff(offices):
     user = UserFactory(username="tornio-staff", groups=["Office staff"])
     offices["tornio"].staff.add(user)
     return user
+
+
+@pytest.fixture
+def kemi_staff(offices):
+    """Office staff of Kemi, the office with an info point."""
+    user = UserFactory(username="kemi-staff", groups=["Office staff"])
+    offices["kemi"].staff.add(user)
+    return user
