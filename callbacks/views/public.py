@@ -15,7 +15,7 @@ from offices.models import Office
 from offices.views import private_link
 
 from .. import rules
-from ..forms import CallbackForm
+from ..forms import CallbackForm, LostLinkForm
 from ..models import CallbackRequest
 
 
@@ -77,3 +77,24 @@ def callback_cancel(request, reference, token):
     else:
         messages.success(request, _("Your callback request has been cancelled."))
     return redirect(callback)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_link(request):
+    """A lost link sent again: the number, its code step, then a new link by SMS to it
+    (the old link stops working)."""
+    form = LostLinkForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "callbacks/lost_link.html", {"form": form})
+    phone = form.cleaned_data["phone"]
+    action = ActionForm(request.POST).chosen()
+    if action == ActionForm.EDIT:
+        return render(request, "callbacks/lost_link.html", {"form": form})
+    proof = phone_proof(request, phone, action=action)
+    if not proof.proven:
+        context = {"form": form, "proof": proof}
+        return render(request, "callbacks/lost_link_code.html", context)
+    callback = rules.callback_link_renew(phone=phone)
+    context = {"form": form, "phone": phone, "callback": callback, "sent": True}
+    return render(request, "callbacks/lost_link.html", context)

@@ -568,3 +568,55 @@ def test_request_form__next_working_day_closed__says_why_it_offers_the_day_after
         "päivää, jona se on auki." in html
     )
     assert "ti 8.12.2026" in html
+
+
+# --- A lost link, sent again after the code proof ------------------------------------------
+
+
+def test_lost_link__unproven_number__the_code_step_first_and_nothing_sent(
+    client, friday, make_callback, sms_outbox, deliver
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30), phone="+358407654321")
+    old_token = callback.manage_token
+
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 765 4321"})
+
+    assert 'name="code"' in response.content.decode()
+    deliver()
+    assert all("/callbacks/" not in sms["text"] for sms in sms_outbox)
+    assert client.get(callback.get_absolute_url()).status_code == 200
+    assert CallbackRequest.objects.by_token(old_token).exists()
+
+
+def test_lost_link__proven_number__a_new_link_by_sms_and_the_old_one_stops(
+    client, friday, make_callback, sms_outbox, deliver, settings
+):
+    settings.SITE_URL = "https://kela.example"
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30), phone="+358401234567", language="sv")
+    old_url = f"/callbacks/{callback.reference}/{callback.manage_token}/"
+
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 123 4567"})
+
+    assert "We sent a new link to your callback request" in response.content.decode()
+    deliver()
+    text = sms_outbox[-1]["text"]
+    assert sms_outbox[-1]["to"] == "+358401234567"
+    new_url = re.search(r"https://kela\.example(/sv/callbacks/\S+/)", text)[1]
+    assert callback.reference in text
+    assert client.get(new_url).status_code == 200
+    assert client.get(old_url).status_code == 404
+
+
+def test_lost_link__proven_number_without_an_open_request__says_so(client, friday):
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 123 4567"})
+
+    assert "has no open callback request" in response.content.decode()
+
+
+def test_lost_link__empty_or_bad_number__error_and_what_was_typed_kept(client, friday):
+    empty = client.post("/en/callbacks/lost-link/", {"phone": ""}).content.decode()
+    bad = client.post("/en/callbacks/lost-link/", {"phone": "12ab"}).content.decode()
+
+    assert "Enter the phone number you gave in the callback request." in empty
+    assert 'value="12ab"' in bad
+    assert "error-summary" in bad

@@ -230,3 +230,13 @@ def test_callback_request__every_step_and_error_state(sized_page, slots):
     check(page, minimum)
     page.goto("/callbacks/NOPE1234/not-a-real-link/")
     check(page, minimum)
+
+    # A lost link: the form, its error state, and (the number is proven) the answer.
+    page.goto("/callbacks/lost-link/")
+    check(page, minimum)
+    press(page, "Lähetä linkki")
+    page.wait_for_selector("#error-summary")
+    check(page, minimum)
+    page.fill("#id_phone", "040 123 4567")
+    press(page, "Lähetä linkki")
+    check(page, minimum)
