@@ -9,9 +9,10 @@ validates in ``clean`` and writes in ``save`` through ``appointments.rules``
 arrivals have their own forms.
 """
 
+import datetime
+
 from django import forms
-from django.conf import settings
-from django.utils.html import format_html
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -255,6 +256,8 @@ class ChosenForm(forms.Form):
 
     day = LocalDateField(required=False)
     slot = forms.IntegerField(required=False, min_value=1)
+    # The month the calendar shows ("2026-12").
+    month = forms.DateField(required=False, input_formats=["%Y-%m"])
 
     def chosen(self, name):
         self.is_valid()
@@ -304,37 +307,6 @@ class SlotForm(WhereForm):
         return cleaned
 
 
-def day_picker(free_days, *, carried=None, chosen=None):
-    """The days with free times ({date, count}) as a choice list."""
-    weeks = settings.APPOINTMENT_HORIZON_WEEKS
-    choices = [
-        (
-            day["date"].isoformat(),
-            format_html(
-                '{} <span class="free-count">{}</span>',
-                hours.format_date(day["date"]),
-                ngettext("%(count)s free time", "%(count)s free times", day["count"])
-                % {"count": day["count"]},
-            ),
-        )
-        for day in free_days
-    ]
-    label = ngettext(
-        "Days with free times in the next %(weeks)s week",
-        "Days with free times in the next %(weeks)s weeks",
-        weeks,
-    ) % {"weeks": weeks}
-    chosen = chosen.isoformat() if chosen else None
-    return Picker(
-        "day",
-        label=label,
-        choices=choices,
-        list_class="day-choices",
-        carried=carried,
-        chosen=chosen,
-    )
-
-
 def time_picker(slots, *, label, carried=None, chosen=None, with_date=False, auto_id="id_%s"):
     """Free times (slots) as a choice list; ``with_date`` when they span days."""
     describe = hours.format_when if with_date else hours.format_time_range
@@ -348,6 +320,58 @@ def time_picker(slots, *, label, carried=None, chosen=None, with_date=False, aut
         chosen=chosen,
         auto_id=auto_id,
     )
+
+
+def month_calendar(free_days, *, month, chosen, day_url, month_url):
+    """The month table of the day-and-time page: weeks (Monday first) of ``month``, each
+    day with its free times as a link (``day_url(date)``), and links to the months before
+    and after that have free days (``month_url(first of month)``)."""
+    free = {day["date"]: day["count"] for day in free_days}
+    first = month.replace(day=1)
+    start = first - datetime.timedelta(days=first.weekday())
+    weeks = []
+    day = start
+    while day.month == first.month or day < first:
+        week = []
+        for _weekday in range(7):
+            in_month = day.month == first.month
+            count = free.get(day) if in_month else None
+            label = None
+            if count:
+                label = "{}, {}".format(
+                    hours.format_date(day),
+                    ngettext("%(count)s free time", "%(count)s free times", count)
+                    % {"count": count},
+                )
+            week.append(
+                {
+                    "date": day if in_month else None,
+                    "url": day_url(day) if count else None,
+                    "label": label,
+                    "chosen": in_month and day == chosen,
+                }
+            )
+            day += datetime.timedelta(days=1)
+        weeks.append(week)
+    months = sorted({free_day.replace(day=1) for free_day in free})
+    before = [m for m in months if m < first]
+    after = [m for m in months if m > first]
+    monday = start - datetime.timedelta(days=start.weekday())
+    return {
+        "title": dateformat.format(first, "F Y"),
+        "weekdays": [
+            (
+                dateformat.format(monday + datetime.timedelta(days=n), "D"),
+                dateformat.format(monday + datetime.timedelta(days=n), "l"),
+            )
+            for n in range(7)
+        ],
+        "weeks": weeks,
+        "previous": (month_url(before[-1]), dateformat.format(before[-1], "F Y"))
+        if before
+        else None,
+        "next": (month_url(after[0]), dateformat.format(after[0], "F Y")) if after else None,
+    }
 
 
 def free_times_label(day):
@@ -399,8 +423,21 @@ class FindBookingForm(forms.Form):
         label=_("Booking reference"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _(
+                "Enter the booking reference. It is on the confirmation page and in the "
+                "confirmation message we sent you."
+            )
+        },
     )
-    phone = FinnishPhoneNumberField(label=_("Phone number given in the booking"))
+    phone = FinnishPhoneNumberField(
+        label=_("Phone number given in the booking"),
+        error_messages={
+            "required": _(
+                "Enter the phone number you gave when you booked, for example 040 123 4567."
+            )
+        },
+    )
 
     NOT_FOUND = _(
         "We found no booking with this reference and phone number. Check both and try again."

@@ -14,4 +14,5 @@ urlpatterns = [
     path("manage/<slug:token>/", public.manage, name="manage"),
     path("manage/<slug:token>/cancel/", public.cancel, name="cancel"),
     path("manage/<slug:token>/move/", public.move, name="move"),
+    path("manage/<slug:token>/calendar.ics", public.calendar, name="calendar"),
 ]

@@ -176,3 +176,13 @@ class SummaryDayForm(forms.Form):
     """The day of the staff's daily summary (?date=YYYY-MM-DD)."""
 
     date = LocalDateField()
+
+
+class LostLinkForm(forms.Form):
+    """A lost private link of a callback request: the number it was left with (proven
+    by the code step before anything is sent)."""
+
+    phone = FinnishPhoneNumberField(
+        label=_("Phone number of the callback request"),
+        error_messages={"required": _("Enter the phone number you gave in the callback request.")},
+    )

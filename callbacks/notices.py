@@ -16,6 +16,7 @@ from offices import hours
 
 CONFIRMED = "confirmed"
 AFFECTED = "affected"
+LINK = "link"
 
 SMS_TEXTS = {
     CONFIRMED: _("Kela calls you %(date)s between %(start)s and %(end)s. Ref %(reference)s"),
@@ -23,6 +24,7 @@ SMS_TEXTS = {
         "Kela cannot call you %(date)s at %(start)s: the phone service is closed. "
         "Please ask for a new time: %(link)s"
     ),
+    LINK: _("Your Kela callback request %(reference)s: %(link)s"),
 }
 
 
@@ -33,7 +35,8 @@ def sms_text(callback, event):
         "start": hours.format_time(callback.window_start),
         "end": hours.format_time(callback.window_end),
         "reference": callback.reference,
-        "link": settings.SITE_URL + reverse("callbacks:request"),
+        "link": settings.SITE_URL
+        + (callback.get_absolute_url() if event == LINK else reverse("callbacks:request")),
     }
 
 

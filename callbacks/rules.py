@@ -31,8 +31,10 @@ from django.utils.translation import gettext_lazy as _
 
 from offices import hours
 from offices.errors import ErrorCatalogue
+from offices.links import token_hash
 from offices.models import Office, ServiceKind, Topic
 from offices.phone import parse_phone
+from offices.references import new_token
 
 from . import notices
 from .models import WINDOW_LENGTH, WINDOW_MINUTES, CallbackAttempt, CallbackRequest
@@ -331,6 +333,29 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
 
 def _locked(callback):
     return CallbackRequest.objects.select_for_update().get(pk=callback.pk)
+
+
+def callback_link_renew(*, phone):
+    """A new private link for the open request of ``phone`` (a number its owner has
+    just proven), sent to it by SMS: only the link's hash is stored, so a lost link can
+    only be replaced, and the old one stops working. Returns the request (knowing its
+    new token), or None when the number has no open request."""
+    phone = parse_phone(str(phone), field="phone")
+    with transaction.atomic():
+        callback = (
+            CallbackRequest.objects.select_for_update()
+            .filter(phone=phone, status__in=CallbackRequest.OPEN_STATUSES)
+            .order_by("window_start")
+            .first()
+        )
+        if callback is None:
+            return None
+        token = new_token()
+        callback.manage_token_hash = token_hash(token)
+        callback.save(update_fields=["manage_token_hash", "updated_at"])
+        callback.opened_with(token)
+        notices.notify_citizen(callback, notices.LINK)
+    return callback
 
 
 def callback_cancel(*, callback, now=None):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import hours
 from .admin_tools import DefaultChoiceFilter, SafeDateHierarchyMixin
 from .forms import WeeklyRuleFormSet
-from .models import DateException, HoursPeriod, Office, Topic, WeeklyRule
+from .models import DateException, HoursPeriod, Office, ServiceDescription, Topic, WeeklyRule
 
 
 class HoursPeriodInline(admin.TabularInline):
@@ -17,6 +17,12 @@ class HoursPeriodInline(admin.TabularInline):
     fields = ["name", "valid_from", "valid_until"]
 
 
+class ServiceDescriptionInline(admin.StackedInline):
+    model = ServiceDescription
+    extra = 0
+    fields = ["service", "text_fi", "text_sv", "text_en"]
+
+
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "city", "street_address", "phone", "is_active", "ordering"]
@@ -24,9 +30,22 @@ class OfficeAdmin(admin.ModelAdmin):
     list_editable = ["ordering"]
     search_fields = ["name", "city", "street_address", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [HoursPeriodInline]
+    inlines = [ServiceDescriptionInline, HoursPeriodInline]
     fieldsets = [
-        (None, {"fields": ["name", "name_sv", "slug", "kind", "is_active", "ordering"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_sv",
+                    "name_fi_inessive",
+                    "slug",
+                    "kind",
+                    "is_active",
+                    "ordering",
+                ]
+            },
+        ),
         (
             _("Contact details"),
             {"fields": ["street_address", "postal_code", "city", "phone", "email"]},

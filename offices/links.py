@@ -13,8 +13,15 @@ import hashlib
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 
 from .references import new_token
+
+
+class UnknownLink(Http404):
+    """A private link that opens nothing (mistyped, cut short, or of a booking or
+    request whose data is gone). ``offices.views.private_link`` answers it with a page
+    that shows the way forward, still as a 404."""
 
 
 def token_hash(token):

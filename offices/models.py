@@ -7,6 +7,7 @@ The rules that turn these rows into opening intervals live in ``offices.hours``.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from .validators import refuse_identity_codes
 
 
 class ServiceKind(models.TextChoices):
@@ -62,6 +65,15 @@ class Office(models.Model):
         max_length=100,
         blank=True,
         help_text=_("Shown on the Swedish pages, for example Torneå. Empty: the name."),
+    )
+    name_fi_inessive = models.CharField(
+        _("name after 'in' in Finnish"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The Finnish form that answers 'where', for example Torniossa (page titles: "
+            "Kelan palvelut Torniossa ja Kemissä). Empty: the name."
+        ),
     )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
@@ -117,6 +129,27 @@ class Office(models.Model):
     @property
     def is_phone_service(self):
         return self.kind == self.Kind.PHONE_SERVICE
+
+    @property
+    def place_name(self):
+        """The name as it reads after "in" in the active language ("Torniossa")."""
+        if (get_language() or "fi").startswith("fi") and self.name_fi_inessive:
+            return self.name_fi_inessive
+        return self.display_name
+
+    @property
+    def address_line(self):
+        """ "Laivurinkatu 12, 95400 Tornio" (empty for the phone service)."""
+        place = f"{self.postal_code} {self.city}".strip()
+        return ", ".join(part for part in (self.street_address, place) if part)
+
+    @property
+    def map_url(self):
+        """A plain link to the address on OpenStreetMap (a public map service; nothing
+        of it is embedded in our pages), or "" without an address."""
+        if not self.street_address:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address_line})
 
 
 class HoursPeriod(models.Model):
@@ -345,3 +378,36 @@ class Topic(models.Model):
         """The name in the active language (Finnish as the fallback)."""
         language = (get_language() or "fi")[:2]
         return getattr(self, f"name_{language}", None) or self.name_fi
+
+
+class ServiceDescription(models.Model):
+    """What one kind of service of one office is, in the citizens' three languages
+    (staff edit it with the office). Whether a service exists, and its mode, follow
+    from its hours (``offices.services``); this is only what the citizen reads."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="descriptions", verbose_name=_("office")
+    )
+    service = models.CharField(_("service"), max_length=20, choices=ServiceKind)
+    text_fi = models.TextField(_("description in Finnish"), validators=[refuse_identity_codes])
+    text_sv = models.TextField(_("description in Swedish"), validators=[refuse_identity_codes])
+    text_en = models.TextField(_("description in English"), validators=[refuse_identity_codes])
+
+    class Meta:
+        ordering = ["office", "service"]
+        verbose_name = _("service description")
+        verbose_name_plural = _("service descriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service"], name="offices_description_one_per_service"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.office}: {self.get_service_display()}"
+
+    @property
+    def text(self):
+        """The text in the active language (Finnish as the fallback)."""
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"text_{language}", None) or self.text_fi

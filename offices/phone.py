@@ -65,3 +65,15 @@ class FinnishPhoneNumberField(PhoneNumberField):
     def to_python(self, value):
         validate_no_letters(value)
         return super().to_python(value)
+
+
+def tel_url(value):
+    """A ``tel:`` link for a number as staff typed it ("020 692 210" ->
+    "tel:+35820692210"): E.164 when it parses (Finnish formats), else its digits."""
+    value = str(value or "").strip()
+    if not value:
+        return ""
+    number = to_python(value, region="FI")
+    if number is not None and number.is_valid():
+        return f"tel:{number.as_e164}"
+    return "tel:" + "".join(char for char in value if char.isdigit() or char == "+")

@@ -1,9 +1,11 @@
 import datetime
+import functools
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import hours
+from . import hours, services
+from .links import UnknownLink
 from .models import Office
 
 
@@ -33,7 +35,11 @@ def office_list(request):
 
 def office_detail(request, slug):
     office = get_object_or_404(Office.objects.active().service_points(), slug=slug)
-    context = {"office": office, **_two_weeks(office, timezone.now())}
+    context = {
+        "office": office,
+        "entry": services.office_services([office])[0],
+        **_two_weeks(office, timezone.now()),
+    }
     return render(request, "offices/office_detail.html", context)
 
 
@@ -41,5 +47,22 @@ def phone_service(request):
     office = Office.objects.active().phone_service()
     context = {"office": office}
     if office is not None:
+        context["entry"] = services.office_services([office])[0]
         context.update(_two_weeks(office, timezone.now()))
     return render(request, "offices/phone_service.html", context)
+
+
+def private_link(view):
+    """Decorate a view opened by a citizen's private link: a link that opens nothing
+    (``offices.links.UnknownLink``) gets a page with the ways forward (find the booking,
+    book again, request a callback, call), answered 404."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except UnknownLink:
+            context = {"phone_service": Office.objects.active().phone_service()}
+            return render(request, "link_not_found.html", context, status=404)
+
+    return wrapped

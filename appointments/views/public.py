@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -29,10 +30,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
-from offices import hours
+from offices import hours, services
+from offices.links import UnknownLink
 from offices.models import Office, Topic
+from offices.views import private_link
 
-from .. import rules
+from .. import notices, rules
 from ..forms import (
     BookingForm,
     ChosenForm,
@@ -42,18 +45,16 @@ from ..forms import (
     MoveForm,
     SlotForm,
     WhereForm,
-    day_picker,
     free_times_label,
+    month_calendar,
     time_picker,
 )
 from ..models import Appointment, Slot, new_submission_token
 
 STEPS = [
     ("start", _("Place and topic")),
-    ("days", _("Day")),
-    ("times", _("Time")),
+    ("days", _("Day and time")),
     ("details", _("Your details")),
-    ("confirm", _("Check and confirm")),
 ]
 # How many other free times a citizen who lost a race is offered on the details page.
 ALTERNATIVES = 8
@@ -111,8 +112,7 @@ def _steps(current, choice):
     keys = [key for key, _label in STEPS]
     params_for = {
         "start": ("office", "topic"),
-        "days": ("office", "topic", "day"),
-        "times": ("office", "topic", "day", "slot"),
+        "days": ("office", "topic", "day", "slot"),
         "details": ("office", "topic", "slot"),
     }
     steps = []
@@ -135,9 +135,20 @@ def _bookable(office):
 
 def _free_days(slots):
     """[{date, count}] of the local dates with free times among ``slots`` (1 query)."""
-    starts = slots.values_list("starts_at", flat=True)
+    return _count_days(slots.values_list("starts_at", flat=True))
+
+
+def _count_days(starts):
     free = Counter(hours.localdate(start) for start in starts)
     return [{"date": day, "count": count} for day, count in sorted(free.items())]
+
+
+def _cached_free_days(office):
+    """``_free_days`` of what a citizen can book at ``office``, from the shared cache
+    (``rules.available_slots``); the booking asks the database again."""
+    first, last = rules.booking_days()
+    slots = rules.available_slots(office=office, start=first, end=last)
+    return _count_days(slot.starts_at for slot in slots)
 
 
 def _phone_office(office):
@@ -159,55 +170,95 @@ def start(request):
 
 
 def _render_start(request, form, choice):
-    context = {"form": form, **_steps("start", choice)}
+    context = {
+        "form": form,
+        "places": services.office_services(rules.bookable_offices()),
+        **_steps("start", choice),
+    }
     return render(request, "appointments/public/start.html", context)
 
 
 @require_GET
 def days(request):
-    """Step 2: the days with free times in the booking window."""
+    """Step 2: day and time on one page. A month calendar of the days with free times
+    (links: no JavaScript needed), and the free times of the chosen day (by default the
+    first day with free times) to choose from."""
     form = WhereForm(request.GET)
     if not form.is_valid():
         return _render_start(request, form, Choice())
     choice = Choice.of(form.cleaned_data)
-    free_days = _free_days(_bookable(choice.office))
-    context = {
-        "choice": choice,
-        "picker": day_picker(
-            free_days,
-            carried=choice.params("office", "topic"),
-            chosen=ChosenForm(request.GET).chosen("day"),
-        ),
-        "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
-        "phone_office": _phone_office(choice.office),
-        **_steps("days", choice),
-    }
-    return render(request, "appointments/public/days.html", context)
+    choice.day = ChosenForm(request.GET).chosen("day")
+    return _render_day_and_time(request, choice)
 
 
 @require_GET
 def times(request):
-    """Step 3: the free times of the chosen day."""
+    """Step 2 with a day given and checked (a day outside the window, or without free
+    times, sends the citizen back to the calendar with a message)."""
     form = DayForm(request.GET)
     if not form.is_valid():
         return _back(request, form)
     choice = Choice.of(form.cleaned_data)
-    # From the shared cache; the booking asks the database again.
-    slots = rules.available_slots(office=choice.office, start=choice.day, end=choice.day)
-    if not slots:
+    free_days = _cached_free_days(choice.office)
+    if choice.day not in {free_day["date"] for free_day in free_days}:
         messages.error(request, _("There are no free times left on that day. Choose another day."))
         return redirect(choice.url("days", "office", "topic"))
+    return _render_day_and_time(request, choice, free_days)
+
+
+def day_and_time(free_days, slots_of, *, day, month, day_url, month_url, carried, chosen_slot):
+    """What the day-and-time page shows (the wizard's and moving's): the calendar of
+    ``month`` (else of ``day``, else of the first free day) and the free times of ``day``
+    (else of the first free day of that month). ``slots_of(day)`` lists a day's free
+    times."""
+    free = [free_day["date"] for free_day in free_days]
+    if day not in free:
+        day = None
+    if month is not None and (day is None or day.replace(day=1) != month.replace(day=1)):
+        day = next((d for d in free if d.replace(day=1) == month.replace(day=1)), None)
+    if day is None and month is None and free:
+        day = free[0]
+    month = (month or day or (free[0] if free else hours.localdate())).replace(day=1)
+    slots = list(slots_of(day)) if day else []
+    return {
+        "calendar": month_calendar(
+            free_days, month=month, chosen=day, day_url=day_url, month_url=month_url
+        ),
+        "day": day,
+        "has_free_days": bool(free),
+        "picker": time_picker(
+            slots, label=free_times_label(day), carried=carried, chosen=chosen_slot
+        )
+        if slots
+        else None,
+    }
+
+
+def _render_day_and_time(request, choice, free_days=None):
+    chosen = ChosenForm(request.GET)
+    base = reverse("appointments:days")
+    where = choice.params("office", "topic")
+    shown = day_and_time(
+        _cached_free_days(choice.office) if free_days is None else free_days,
+        # The day's times from the shared cache; the booking asks the database again.
+        lambda day: rules.available_slots(office=choice.office, start=day, end=day),
+        day=choice.day,
+        month=chosen.chosen("month"),
+        day_url=lambda day: f"{base}?{urlencode({**where, 'day': day.isoformat()})}",
+        month_url=lambda month: f"{base}?{urlencode({**where, 'month': month.strftime('%Y-%m')})}",
+        carried=where,
+        chosen_slot=chosen.chosen("slot"),
+    )
+    choice.day = shown["day"]
     context = {
         "choice": choice,
-        "picker": time_picker(
-            slots,
-            label=free_times_label(choice.day),
-            carried=choice.params("office", "topic"),
-            chosen=ChosenForm(request.GET).chosen("slot"),
-        ),
-        **_steps("times", choice),
+        **shown,
+        "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
+        # Suggested only when there is nothing to choose (no query otherwise).
+        "phone_office": None if shown["has_free_days"] else _phone_office(choice.office),
+        **_steps("days", choice),
     }
-    return render(request, "appointments/public/times.html", context)
+    return render(request, "appointments/public/days.html", context)
 
 
 def _render_details(request, form, choice):
@@ -233,6 +284,9 @@ def _render_details(request, form, choice):
         "alternatives": alternatives,
         "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
         "phone_office": _phone_office(choice.office),
+        # The Book button is on this page: its token makes a second click find the
+        # booking the first one made.
+        "submission_token": new_submission_token(),
         **_steps("details", choice),
     }
     return render(request, "appointments/public/details.html", context, status=status)
@@ -254,9 +308,11 @@ def details(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request):
-    """Step 5 and the booking. A POST from the details page is checked and shown for
-    confirmation; a POST with ``action=book`` books; ``action=edit`` goes back to the
-    details with everything kept."""
+    """The booking. The details page's "Book" (``action=book``, with the page's
+    submission token) books at once for a number proven in this session; an unproven
+    one gets the code step first, and its "Confirm the code" then books. A POST without
+    an action shows the details for checking (with "Confirm booking"); ``action=edit``
+    goes back to the details with everything kept."""
     if request.method == "GET":
         messages.error(request, _("Please fill in your details again."))
         return redirect("appointments:start")
@@ -276,9 +332,12 @@ def confirm(request):
     # Nothing is stored for a number not proven in this session: the code step first.
     proof = phone_proof(request, form.cleaned_data["phone"], action=action)
     if not proof.proven:
-        context = {"form": form, "choice": choice, "proof": proof, **_steps("confirm", choice)}
+        context = {"form": form, "choice": choice, "proof": proof, **_steps("details", choice)}
         return render(request, "appointments/public/code.html", context)
-    if action == ActionForm.BOOK:
+    book_pressed = action == ActionForm.BOOK or (
+        action == ActionForm.PROVE and form.cleaned_data.get("submission_token")
+    )
+    if book_pressed:
         appointment = form.save()
         # Lost the race for the last place, or (a double click) this very page booked
         # already: then that booking is the answer.
@@ -291,7 +350,7 @@ def confirm(request):
         "choice": choice,
         "summary": _summary(form.cleaned_data),
         "submission_token": new_submission_token(),
-        **_steps("confirm", choice),
+        **_steps("details", choice),
     }
     return render(request, "appointments/public/confirm.html", context)
 
@@ -308,12 +367,16 @@ def _summary(data):
 
 
 def _appointment(token):
-    """The booking whose private link this is (looked up by the token's hash); 404
-    for anything else."""
+    """The booking whose private link this is (looked up by the token's hash); for
+    anything else ``UnknownLink`` (the friendly 404 of ``offices.views.private_link``)."""
     found = Appointment.objects.select_related("slot__office", "topic").by_token(token[:64])
-    return get_object_or_404(found).opened_with(token)
+    appointment = found.first()
+    if appointment is None:
+        raise UnknownLink
+    return appointment.opened_with(token)
 
 
+@private_link
 @never_cache
 @require_GET
 def booked(request, token):
@@ -324,13 +387,29 @@ def booked(request, token):
     context = {
         "appointment": appointment,
         "manage_url": request.build_absolute_uri(appointment.get_absolute_url()),
+        "phone_service": Office.objects.active().phone_service(),
     }
     return render(request, "appointments/public/booked.html", context)
+
+
+@private_link
+@never_cache
+@require_GET
+def calendar(request, token):
+    """The booking as a calendar file (.ics), the same the confirmation e-mail carries."""
+    appointment = _appointment(token)
+    response = HttpResponse(
+        notices.calendar_file(appointment, cancelled=not appointment.is_active),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{notices.ICS_FILENAME}"'
+    return response
 
 
 # --- Manage by link ------------------------------------------------------------------
 
 
+@private_link
 @require_GET
 def short_link(request, token):
     """/m/<token>/: the private link as an SMS carries it (short, no language prefix),
@@ -345,18 +424,21 @@ def _refusal_text(appointment):
     return " ".join(refusal.messages) if refusal else None
 
 
+@private_link
 @never_cache
 @require_GET
 def manage(request, token):
     appointment = _appointment(token)
     context = {
         "appointment": appointment,
+        "phone_service": Office.objects.active().phone_service(),
         "locked_reason": _refusal_text(appointment),
         "manage_url": request.build_absolute_uri(appointment.get_absolute_url()),
     }
     return render(request, "appointments/public/manage.html", context)
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
@@ -376,6 +458,7 @@ def cancel(request, token):
     return render(request, "appointments/public/cancel.html", {"appointment": appointment})
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "POST"])
 def move(request, token):
@@ -390,21 +473,35 @@ def move(request, token):
         return _move(request, appointment, move_url)
 
     free_slots = _bookable(appointment.slot.office).exclude(pk=appointment.slot_id)
-    context = {"appointment": appointment, "move_url": move_url}
+    free_days = _free_days(free_slots)
+    day = None
     if "day" in request.GET:
         form = MoveDayForm(request.GET)
         if form.is_valid():
             day = form.cleaned_data["day"]
-            slots = list(free_slots.on_date(day))
-            if slots:
-                context["picker"] = time_picker(slots, label=free_times_label(day))
-                return render(request, "appointments/public/move_times.html", context)
-            messages.error(request, _("There are no free times left on that day."))
+            if day not in {free_day["date"] for free_day in free_days}:
+                messages.error(request, _("There are no free times left on that day."))
+                day = None
         else:
             messages.error(request, " ".join(form.errors["day"]))
-    context["picker"] = day_picker(_free_days(free_slots))
-    context["horizon_weeks"] = settings.APPOINTMENT_HORIZON_WEEKS
-    return render(request, "appointments/public/move_days.html", context)
+    # The wizard's day-and-time page, POSTing the new time here.
+    shown = day_and_time(
+        free_days,
+        free_slots.on_date,
+        day=day,
+        month=ChosenForm(request.GET).chosen("month"),
+        day_url=lambda day: f"{move_url}?{urlencode({'day': day.isoformat()})}",
+        month_url=lambda month: f"{move_url}?{urlencode({'month': month.strftime('%Y-%m')})}",
+        carried=None,
+        chosen_slot=None,
+    )
+    context = {
+        "appointment": appointment,
+        "move_url": move_url,
+        "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
+        **shown,
+    }
+    return render(request, "appointments/public/move.html", context)
 
 
 def _move(request, appointment, move_url):
@@ -432,4 +529,5 @@ def find(request):
     form = FindBookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return redirect(form.appointment)
-    return render(request, "appointments/public/find.html", {"form": form})
+    context = {"form": form, "phone_service": Office.objects.active().phone_service()}
+    return render(request, "appointments/public/find.html", context)

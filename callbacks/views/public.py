@@ -3,7 +3,6 @@ its cancellation. The private link (reference and a random token) is the secret.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -11,10 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
+from offices.links import UnknownLink
 from offices.models import Office
+from offices.views import private_link
 
 from .. import rules
-from ..forms import CallbackForm
+from ..forms import CallbackForm, LostLinkForm
 from ..models import CallbackRequest
 
 
@@ -38,35 +39,37 @@ def request_callback(request):
 
 
 def _own_callback(reference, token):
-    """The request whose private link this is; 404 for anything else."""
-    callback = CallbackRequest.objects.by_token(token[:64]).filter(reference=reference).first()
+    """The request whose private link this is; for anything else ``UnknownLink`` (the
+    friendly 404 of ``offices.views.private_link``)."""
+    found = CallbackRequest.objects.select_related("topic").by_token(token[:64])
+    callback = found.filter(reference=reference).first()
     if callback is None:
-        raise Http404
+        raise UnknownLink
     return callback.opened_with(token)
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def callback_detail(request, reference, token):
+    """The request's own page; while it waits for the call, the confirmation with a
+    summary, what to have at hand and the way to cancel."""
     callback = _own_callback(reference, token)
-    context = {
-        "callback": callback,
-        "phone_service": (
-            Office.objects.phone_service()
-            if callback.status == CallbackRequest.Status.IN_PROGRESS
-            else None
-        ),
-    }
+    context = {"callback": callback, "phone_service": Office.objects.active().phone_service()}
     return render(request, "callbacks/request_detail.html", context)
 
 
+@private_link
 @never_cache
 @require_http_methods(["GET", "POST"])
 def callback_cancel(request, reference, token):
+    """Cancel: the question once more (GET), then the POST cancels."""
     callback = _own_callback(reference, token)
     if request.method != "POST":
-        # An old bookmark or a reload: the form that cancels is on the request's page.
-        return redirect(callback)
+        if callback.status != CallbackRequest.Status.PENDING:
+            # Taken by staff or closed: the request's page says what can be done.
+            return redirect(callback)
+        return render(request, "callbacks/request_cancel.html", {"callback": callback})
     try:
         rules.callback_cancel(callback=callback)
     except ValidationError as error:
@@ -74,3 +77,24 @@ def callback_cancel(request, reference, token):
     else:
         messages.success(request, _("Your callback request has been cancelled."))
     return redirect(callback)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_link(request):
+    """A lost link sent again: the number, its code step, then a new link by SMS to it
+    (the old link stops working)."""
+    form = LostLinkForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "callbacks/lost_link.html", {"form": form})
+    phone = form.cleaned_data["phone"]
+    action = ActionForm(request.POST).chosen()
+    if action == ActionForm.EDIT:
+        return render(request, "callbacks/lost_link.html", {"form": form})
+    proof = phone_proof(request, phone, action=action)
+    if not proof.proven:
+        context = {"form": form, "proof": proof}
+        return render(request, "callbacks/lost_link_code.html", context)
+    callback = rules.callback_link_renew(phone=phone)
+    context = {"form": form, "phone": phone, "callback": callback, "sent": True}
+    return render(request, "callbacks/lost_link.html", context)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from offices import hours
 from offices.models import ServiceKind
+from offices.phone import tel_url
 
 register = template.Library()
 
@@ -44,3 +45,24 @@ def time_range(start, end):
 def when(start, end):
     """ "ti 1.12.2026 9.00–9.30" in the active language."""
     return hours.format_when(start, end)
+
+
+@register.filter
+def tel(number):
+    """The ``tel:`` link of a phone number as staff typed it."""
+    return tel_url(number)
+
+
+@register.filter
+def place_names(offices):
+    """ "Tornio and Kemi" ("Torniossa ja Kemissä" in Finnish) of the offices given."""
+    names = [office.place_name for office in offices]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@register.filter
+def service_of(entry, kind):
+    """One service (``offices.services.Service``) of an office's entry, or None."""
+    return entry.get(kind)

@@ -26,10 +26,23 @@ from tests.factories import helsinki
 pytestmark = pytest.mark.django_db
 
 STEP_TEXT = {
-    "fi": ("Vaihe {} / 5", ["Paikka ja asia", "Päivä", "Kellonaika", "Omat tiedot"]),
-    "sv": ("Steg {} av 5", ["Plats och ärende", "Dag", "Tid", "Dina uppgifter"]),
-    "en": ("Step {} of 5", ["Place and topic", "Day", "Time", "Your details"]),
+    "fi": ("Vaihe {} / 3", ["Paikka ja asia", "Päivä ja aika", "Omat tiedot"]),
+    "sv": ("Steg {} av 3", ["Plats och ärende", "Dag och tid", "Dina uppgifter"]),
+    "en": ("Step {} of 3", ["Place and topic", "Day and time", "Your details"]),
 }
+# The days of the month calendar that have free times (links with ?day=).
+CALENDAR_DAY = re.compile(r'<td class="free[^"]*"><a href="[^"]*day=([\d-]+)"')
+
+
+def calendar_days(client, office, **params):
+    """The free days of every month the day-and-time page's calendar can show."""
+    html = client.get(url("days", office=office, topic=topic().pk, **params)).content.decode()
+    days = CALENDAR_DAY.findall(html)
+    months = re.findall(r'<a href="[^"]*month=([\d-]+)">', html.split("month-nav", 1)[-1])
+    later = [month for month in months if month > params.get("month", "")]
+    if later:
+        days += calendar_days(client, office, month=later[0])
+    return days
 
 
 def h1(response):
@@ -75,7 +88,8 @@ def test_step_2__in_each_language__lists_the_days_with_free_times(client, slots,
     response = client.get(url("days", language, office="tornio", topic=topic().pk))
 
     assert_step(response, language, 2)
-    days = re.findall(r'name="day" value="([\d-]+)"', response.content.decode())
+    assert "<table" in response.content.decode()
+    days = calendar_days(client, "tornio")
     # Tornio: Mondays and Tuesdays, 7 Dec 2026 .. 26 Jan 2027 (the 8-week horizon).
     assert days[0] == "2026-12-07"
     assert days[-1] == "2027-01-26"
@@ -91,9 +105,7 @@ def test_step_2__full_and_blocked_days__are_not_listed(client, slots):
         is_blocked=True
     )
 
-    html = client.get(url("days", office="tornio", topic=topic().pk)).content.decode()
-
-    days = re.findall(r'name="day" value="([\d-]+)"', html)
+    days = calendar_days(client, "tornio")
     assert days[0] == "2026-12-14"
 
 
@@ -136,7 +148,7 @@ def test_step_3__in_each_language__lists_the_free_times_of_the_day(client, slots
         url("times", language, office="tornio", topic=topic().pk, day="2026-12-07")
     )
 
-    assert_step(response, language, 3)
+    assert_step(response, language, 2)
     times = re.findall(r"(\d\d?[.:]\d\d)–\d\d?[.:]\d\d</label>", response.content.decode())
     separator = ":" if language == "en" else "."
     assert times == [
@@ -150,7 +162,7 @@ def test_step_4__in_each_language__language_defaults_to_the_page_language(client
 
     response = client.get(url("details", language, office="tornio", topic=topic().pk, slot=slot.pk))
 
-    assert_step(response, language, 4)
+    assert_step(response, language, 3)
     html = response.content.decode()
     assert re.search(rf'name="language" value="{language}"[^>]*checked', html)
     assert 'autocomplete="tel"' in html
@@ -188,13 +200,21 @@ def test_full_booking__in_each_language__books_and_shows_reference_and_manage_li
     assert page.status_code == 200
     assert appointment.reference in html
     assert f"http://testserver{prefix}/appointments/manage/{appointment.manage_token}/" in html
+    # The success panel holds the summary; then what to bring, the map and the calendar.
+    panel = html.split('<div class="confirmation-panel">', 1)[1].split("</div>\n<section", 1)[0]
+    assert "Maija Meikäläinen" in panel
+    assert "openstreetmap.org/search?query=Laivurinkatu+12" in html
+    assert f"{prefix}/appointments/manage/{appointment.manage_token}/calendar.ics" in html
 
 
 def test_full_booking__by_phone__is_a_phone_appointment(client, slots):
     slot = slot_on(slots["phone"], MONDAY, 3)
 
-    client.post(url("confirm"), {**details(slot), "action": "book"})
+    response = client.post(url("confirm", "en"), {**details(slot), "action": "book"})
 
+    html = client.get(response["Location"]).content.decode()
+    assert "order a one-time code in OmaKela before the call" in html
+    assert "openstreetmap" not in html
     appointment = Appointment.objects.get()
     assert appointment.channel == Appointment.Channel.PHONE
     assert appointment.slot.office.slug == "phone"
@@ -566,7 +586,7 @@ def test_times_page__query_count__does_not_grow_with_slots_and_appointments(
     _many_slots(offices["phone"], MONDAY, count, booked=count)
     params = {"office": "phone", "topic": topic().pk, "day": MONDAY.isoformat()}
 
-    with django_assert_num_queries(3):  # office, topic, slots
+    with django_assert_num_queries(4):  # office, topic, the free days, the day's slots
         response = client.get(url("times", **params))
 
     assert response.content.decode().count('name="slot"') == count
@@ -580,7 +600,69 @@ def test_days_page__query_count__does_not_grow_with_slots_and_appointments(
     _many_days(offices["phone"], count)
     params = {"office": "phone", "topic": topic().pk}
 
-    with django_assert_num_queries(3):  # office, topic, slots
+    with django_assert_num_queries(4):  # office, topic, the free days, the first day's slots
         response = client.get(url("days", **params))
 
-    assert response.content.decode().count('name="day"') == count
+    # The calendar shows December: its days from Monday 7 December with free times.
+    assert len(CALENDAR_DAY.findall(response.content.decode())) == min(count, 25)
+
+
+# --- Three screens -----------------------------------------------------------------------
+
+
+def test_details_page__carries_a_submission_token_and_books_with_one_button(client, slots):
+    slot = slot_on(slots["tornio"])
+    html = client.get(url("details", office="tornio", topic=topic().pk, slot=slot.pk))
+    html = html.content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
+    assert 'name="action" value="book"' in html
+
+    response = client.post(
+        url("confirm"), {**details(slot), "submission_token": token, "action": "book"}
+    )
+
+    appointment = Appointment.objects.get()
+    assert response["Location"] == f"/appointments/booked/{appointment.manage_token}/"
+    # A second click of the same page's button finds that booking, books nothing more.
+    again = client.post(
+        url("confirm"), {**details(slot), "submission_token": token, "action": "book"}
+    )
+    assert again["Location"] == response["Location"]
+    assert Appointment.objects.count() == 1
+
+
+def test_unproven_number__code_step__then_the_code_books_at_once(
+    client, slots, sms_outbox, deliver
+):
+    slot = slot_on(slots["tornio"])
+    data = {**details(slot, phone="040 765 4321"), "submission_token": "t" * 32, "action": "book"}
+
+    code_page = client.post(url("confirm"), data).content.decode()
+    assert 'name="code"' in code_page
+    assert f'name="submission_token" value="{"t" * 32}"' in code_page
+    assert not Appointment.objects.exists()
+
+    deliver()
+    code = re.search(r"\b(\d{6})\b", sms_outbox[-1]["text"])[1]
+    response = client.post(url("confirm"), {**data, "action": "prove", "code": code})
+
+    appointment = Appointment.objects.get()
+    assert response["Location"] == f"/appointments/booked/{appointment.manage_token}/"
+
+
+def test_day_and_time__month_link__shows_that_month_and_its_first_free_days_times(client, slots):
+    html = client.get(url("days", "en", office="tornio", topic=topic().pk, month="2027-01"))
+    html = html.content.decode()
+
+    assert "<caption>January 2027</caption>" in html
+    assert "Free times on Mon 4 Jan 2027" in html
+    assert "Previous month: December 2026" in html
+    assert 'aria-current="date"' in html
+
+
+@pytest.mark.parametrize("month", ["", "2027-13", "1999-01", "x", "2027-01-01", "9" * 30])
+def test_day_and_time__odd_month__never_500(client, slots, month):
+    response = client.get(url("days", office="tornio", topic=topic().pk, month=month))
+
+    assert response.status_code == 200
+    assert "<table" in response.content.decode()

@@ -76,17 +76,45 @@ def test_manage__in_each_language__shows_the_booking_and_what_can_be_done(
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("fi", "Sivua ei löytynyt"), ("sv", "Sidan hittades inte"), ("en", "Page not found")],
+    [
+        ("fi", "Linkillä ei löydy varausta eikä soittopyyntöä"),
+        ("sv", "Länken öppnar ingen bokning eller kontaktbegäran"),
+        ("en", "This link does not open a booking or a callback request"),
+    ],
 )
-@pytest.mark.parametrize("action", ["", "cancel", "move"])
-def test_manage__unknown_token__is_a_404_in_the_users_language(
+@pytest.mark.parametrize("action", ["", "cancel", "move", "calendar.ics"])
+def test_manage__unknown_token__is_a_404_in_the_users_language_with_the_ways_forward(
     client, booking, language, text, action
 ):
-    suffix = f"{action}/" if action else ""
-    response = client.get(f"{PREFIXES[language]}/appointments/manage/not-a-token/{suffix}")
+    suffix = action if action.endswith(".ics") else f"{action}/" if action else ""
+    prefix = PREFIXES[language]
+    response = client.get(f"{prefix}/appointments/manage/not-a-token/{suffix}")
 
     assert response.status_code == 404
-    assert text in response.content.decode()
+    page = response.content.decode()
+    assert text in page
+    assert f'href="{prefix}/appointments/find/"' in page
+    assert f'href="{prefix}/appointments/"' in page
+    assert f'href="{prefix}/callbacks/"' in page
+    assert 'href="tel:+35820692210"' in page
+
+
+def test_short_link__unknown_token__is_the_friendly_404(client, booking):
+    response = client.get("/m/not-a-token/")
+    assert response.status_code == 404
+    assert "Linkillä ei löydy varausta" in response.content.decode()
+
+
+def test_calendar__private_link__the_booking_as_an_ics_file(client, booking):
+    response = client.get(f"/en/appointments/manage/{booking.manage_token}/calendar.ics")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body
+    assert f"UID:{booking.reference}@kela-service" in body
+    assert "STATUS:CONFIRMED" in body
 
 
 @pytest.mark.parametrize("token", ["%00", "a%2Fb", "ä", "x" * 300, "'--"])
@@ -184,8 +212,9 @@ def test_move__days_then_times__offer_free_times_of_the_same_place(client, booki
     days = client.get(manage_url(booking, action="move")).content.decode()
     times = client.get(manage_url(booking, action="move"), {"day": MONDAY.isoformat()})
 
-    assert "2026-12-07" in days
-    assert 'name="day"' in days
+    # The wizard's day-and-time page: a calendar whose free days are links.
+    assert "<table" in days
+    assert "?day=2026-12-07" in days
     html = times.content.decode()
     offered = re.findall(r'name="slot" value="(\d+)"', html)
     assert str(booking.slot_id) not in offered  # not its own time
@@ -354,3 +383,36 @@ def test_cancel__over_the_rate__answers_429_and_keeps_the_booking(client, bookin
 def test_pages_with_personal_data__are_not_cached(client, booking):
     for path in [manage_url(booking), f"/appointments/booked/{booking.manage_token}/"]:
         assert "no-store" in client.get(path)["Cache-Control"]
+
+
+def test_find__empty_submit__each_error_says_what_is_needed_and_where_it_is(client, booking):
+    response = client.post(url("find", "en"), {"reference": "", "phone": ""})
+
+    html = response.content.decode()
+    assert "This field is required" not in html
+    assert "Enter the booking reference. It is on the confirmation page" in html
+    assert "Enter the phone number you gave when you booked" in html
+    assert 'href="tel:+35820692210"' in html
+
+
+# --- What comes next -----------------------------------------------------------------
+
+
+def test_manage__office_booking__what_to_bring_map_calendar_and_print(client, booking):
+    html = client.get(manage_url(booking, "en")).content.decode()
+
+    assert "Bring an identity document" in html
+    assert (
+        'href="https://www.openstreetmap.org/search?query=Laivurinkatu+12%2C+95400+Tornio"' in html
+    )
+    assert f'href="/en/appointments/manage/{booking.manage_token}/calendar.ics"' in html
+    assert "data-print hidden" in html  # shown by static/js/print.js
+    assert 'href="tel:+35820692210"' in html
+
+
+def test_manage__cancelled_booking__no_next_steps(client, booking):
+    client.post(manage_url(booking, "en", "cancel"))
+
+    html = client.get(manage_url(booking, "en")).content.decode()
+    assert "Bring an identity document" not in html
+    assert "calendar.ics" not in html

@@ -97,14 +97,54 @@ def test_cancel__post_with_private_link__cancels_and_frees_the_place(client, fri
     assert "already closed" in client.get(again.url).content.decode()
 
 
-def test_cancel__get__redirects_to_the_page_with_the_form(client, friday, make_callback):
+def test_cancel__get__asks_once_more_and_cancels_nothing(client, friday, make_callback):
     callback = make_callback(helsinki(2026, 12, 4, 14, 30))
-    response = client.get(f"/sv/callbacks/{callback.reference}/{callback.manage_token}/cancel/")
-    assert response.status_code == 302
-    assert response.url == f"/sv/callbacks/{callback.reference}/{callback.manage_token}/"
+    url = f"/sv/callbacks/{callback.reference}/{callback.manage_token}/cancel/"
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Vill du avboka kontaktbegäran?" in page
+    assert f'action="{url}"' in page
+    assert "Ja, avboka kontaktbegäran" in page
+    assert f'href="/sv/callbacks/{callback.reference}/{callback.manage_token}/"' in page
     callback.refresh_from_db()
     assert callback.status == Status.PENDING
     assert client.get(f"/callbacks/{callback.reference}/wrong/cancel/").status_code == 404
+
+
+def test_cancel__get_when_taken_by_staff__redirects_to_the_requests_page(
+    client, friday, make_callback, phone_staff
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    rules.callback_take(callback=callback, user=phone_staff)
+    response = client.get(f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/")
+    assert response.status_code == 302
+    assert response.url == f"/en/callbacks/{callback.reference}/{callback.manage_token}/"
+
+
+def test_confirmation_page__success_panel_with_summary_and_what_to_have_at_hand(
+    client, friday, make_callback
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30), language="sv", message="Bostad")
+    page = client.get(f"/en/callbacks/{callback.reference}/{callback.manage_token}/")
+    html = page.content.decode()
+    assert '<div class="confirmation-panel">' in html
+    assert "Your callback request has been received" in html
+    assert "Fri 4 Dec 2026 between 14:30 and 15:00" in html
+    assert callback.phone.as_national in html
+    assert "Swedish" in html
+    assert "Bostad" in html
+    assert "one-time code in OmaKela" in html
+    assert 'href="tel:+35820692210"' in html
+
+
+def test_unknown_link__friendly_404_with_the_ways_forward(client, friday, make_callback):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30))
+    response = client.get(f"/en/callbacks/{callback.reference}/not-the-token/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "This link does not open a booking or a callback request" in page
+    assert 'href="/en/appointments/find/"' in page
 
 
 def test_cancel__taken_by_staff__refused_with_the_phone_service_number(
@@ -117,7 +157,7 @@ def test_cancel__taken_by_staff__refused_with_the_phone_service_number(
     ).content.decode()
     assert "/cancel/" not in page
     assert "already handling your request" in page
-    assert "call the phone service at 020 692 210" in page
+    assert 'call the phone service at <a href="tel:+35820692210">020 692 210</a>' in page
     response = client.post(
         f"/en/callbacks/{callback.reference}/{callback.manage_token}/cancel/", follow=True
     )
@@ -546,3 +586,55 @@ def test_request_form__next_working_day_closed__says_why_it_offers_the_day_after
         "päivää, jona se on auki." in html
     )
     assert "ti 8.12.2026" in html
+
+
+# --- A lost link, sent again after the code proof ------------------------------------------
+
+
+def test_lost_link__unproven_number__the_code_step_first_and_nothing_sent(
+    client, friday, make_callback, sms_outbox, deliver
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30), phone="+358407654321")
+    old_token = callback.manage_token
+
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 765 4321"})
+
+    assert 'name="code"' in response.content.decode()
+    deliver()
+    assert all("/callbacks/" not in sms["text"] for sms in sms_outbox)
+    assert client.get(callback.get_absolute_url()).status_code == 200
+    assert CallbackRequest.objects.by_token(old_token).exists()
+
+
+def test_lost_link__proven_number__a_new_link_by_sms_and_the_old_one_stops(
+    client, friday, make_callback, sms_outbox, deliver, settings
+):
+    settings.SITE_URL = "https://kela.example"
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30), phone="+358401234567", language="sv")
+    old_url = f"/callbacks/{callback.reference}/{callback.manage_token}/"
+
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 123 4567"})
+
+    assert "We sent a new link to your callback request" in response.content.decode()
+    deliver()
+    text = sms_outbox[-1]["text"]
+    assert sms_outbox[-1]["to"] == "+358401234567"
+    new_url = re.search(r"https://kela\.example(/sv/callbacks/\S+/)", text)[1]
+    assert callback.reference in text
+    assert client.get(new_url).status_code == 200
+    assert client.get(old_url).status_code == 404
+
+
+def test_lost_link__proven_number_without_an_open_request__says_so(client, friday):
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 123 4567"})
+
+    assert "has no open callback request" in response.content.decode()
+
+
+def test_lost_link__empty_or_bad_number__error_and_what_was_typed_kept(client, friday):
+    empty = client.post("/en/callbacks/lost-link/", {"phone": ""}).content.decode()
+    bad = client.post("/en/callbacks/lost-link/", {"phone": "12ab"}).content.decode()
+
+    assert "Enter the phone number you gave in the callback request." in empty
+    assert 'value="12ab"' in bad
+    assert "error-summary" in bad

@@ -58,7 +58,21 @@ def test_citizen__requests_a_callback_and_cancels_it(page, friday):
     )
     assert_accessible(page)
 
-    page.get_by_role("button", name="Cancel the callback request").click()
+    assert page.locator(".confirmation-panel").get_by_text("Housing benefits").is_visible()
+    assert_accessible(page)
+
+    # Cancelling asks once more; "No" keeps the request.
+    page.get_by_role("link", name="Cancel the callback request").click()
+    page.wait_for_url("**/cancel/")
+    assert page.locator("h1").inner_text() == "Cancel the callback request?"
+    assert_accessible(page)
+    page.get_by_role("link", name="No, keep the request").click()
+    page.wait_for_url("**/en/callbacks/*/*/")
+    callback.refresh_from_db()
+    assert callback.status == Status.PENDING
+
+    page.get_by_role("link", name="Cancel the callback request").click()
+    page.get_by_role("button", name="Yes, cancel the callback request").click()
     page.wait_for_selector(".message-success")
     assert "Your callback request has been cancelled." in page.inner_text("main")
     assert_accessible(page)

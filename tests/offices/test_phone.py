@@ -3,7 +3,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from offices.phone import PHONE_INVALID, PHONE_LETTERS, FinnishPhoneNumberField, parse_phone
+from offices.phone import (
+    PHONE_INVALID,
+    PHONE_LETTERS,
+    FinnishPhoneNumberField,
+    parse_phone,
+    tel_url,
+)
 
 
 @pytest.mark.parametrize("phone", ["+3584OOOOOOO", "040 123 456A", "O40 123 4567", "+358 40 ÄÖ"])
@@ -42,3 +48,16 @@ def test_form_field__letters__refused_with_the_same_code():
     with pytest.raises(ValidationError) as error:
         FinnishPhoneNumberField().clean("040 ABC 4567")
     assert error.value.code == PHONE_LETTERS
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"),
+    [
+        ("020 692 210", "tel:+35820692210"),
+        ("040 123 4567", "tel:+358401234567"),
+        ("+358 16 123", "tel:+35816123"),
+        ("", ""),
+    ],
+)
+def test_tel_url__as_staff_typed_it__a_tel_link(typed, link):
+    assert tel_url(typed) == link

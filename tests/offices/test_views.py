@@ -247,8 +247,10 @@ def test_office_page__while_open__open_now_until_closing(client, offices, pin_cl
     assert status.open_now.start == helsinki(2026, 12, 21, 9, 0)
     assert status.open_now.closes == "12:00"
     section = status_section(response)
-    assert section.count('class="open"') == 2  # appointments and self-service
+    # Only the self-service computers: the appointment service never reads "open now".
+    assert section.count('class="open"') == 1
     assert "avoinna nyt, klo 12.00 asti" in section
+    assert "vain varatulla ajalla, ei asiointia ilman ajanvarausta" in section
 
 
 def test_office_page__at_closing_time__closed_and_opens_next_morning(client, offices, pin_clock):
@@ -341,7 +343,8 @@ def test_office_page__query_count_is_constant(
     if more:
         _more_rows(offices["kemi"])
 
-    with django_assert_num_queries(4):
+    # The office, its periods and exceptions, the hours in force, rules and descriptions.
+    with django_assert_num_queries(7):
         assert client.get("/offices/kemi/").status_code == 200
 
 
@@ -353,7 +356,8 @@ def test_office_lists__query_count_is_constant(
     for n in range(extra_offices):
         OfficeFactory(slug=f"extra-{n}")
 
-    with django_assert_num_queries(1):
+    # The list of offices; the front page also their services (periods, rules, texts).
+    with django_assert_num_queries(4 if page == "/" else 1):
         assert client.get(page).status_code == 200
 
 
@@ -363,7 +367,7 @@ def test_phone_service_page__query_count_is_constant(
     pin_clock(helsinki(2026, 12, 21, 10, 0))
     _more_rows(offices["phone"])
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7):
         assert client.get("/phone-service/").status_code == 200
 
 
@@ -452,3 +456,18 @@ def test_office_page__swedish__uses_the_swedish_name(client, offices):
 
     assert "FPA:s serviceställe Torneå" in swedish
     assert "Kelan palvelupiste Tornio" in finnish
+
+
+def test_office_page__plain_map_link_and_no_embedded_map(client, offices):
+    html = client.get("/en/offices/kemi/").content.decode()
+
+    assert (
+        'href="https://www.openstreetmap.org/search?query=Meripuistokatu+16%2C+94100+Kemi"' in html
+    )
+    assert "<iframe" not in html
+
+
+def test_phone_service_page__number_is_a_tel_link(client, offices):
+    html = client.get("/en/phone-service/").content.decode()
+
+    assert '<a href="tel:+35820692210">020 692 210</a>' in html
