@@ -38,3 +38,26 @@ class PhoneCode(models.Model):
 
     def __str__(self):
         return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Citizen(models.Model):
+    """A citizen who has logged in by strong identification (OpenID Connect).
+
+    Never a Django user: no password, no staff flag, no way into the admin or the staff
+    pages. The same person is recognised by a keyed hash (HMAC with ``IDENTITY_KEY``)
+    of their personal identity code; the code itself is never stored. The name and birth
+    date are kept for display, as the identity provider last gave them.
+    """
+
+    identity_hash = models.CharField(_("identity hash"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    birth_date = models.DateField(_("birth date"))
+    created_at = models.DateTimeField(_("first login"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login"))
+
+    class Meta:
+        verbose_name = _("identified citizen")
+        verbose_name_plural = _("identified citizens")
+
+    def __str__(self):
+        return self.name

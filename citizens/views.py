@@ -1,4 +1,7 @@
-"""The code step of a citizen's booking or callback request, shared by both flows.
+"""The citizens' pages: the code step shared by the booking and callback flows, and
+the identified citizen's login (OpenID Connect), logout and own page.
+
+The code step of a citizen's booking or callback request, shared by both flows:
 
 ``phone_proof`` is called by the view that would store the booking or request: it
 answers whether the number is proven in this browser session, and otherwise handles the
@@ -8,9 +11,17 @@ caller's template, which draws ``citizens/includes/code_step.html``.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from . import rules
+from . import identity, oidc, rules
 from .forms import CodeForm
 
 PROVE, RESEND = "prove", "resend"
@@ -52,3 +63,137 @@ def phone_proof(request, phone, *, action):
     except ValidationError as error:
         return Proof(proven=False, form=form, errors=error.messages)
     return Proof(proven=False, form=form, notes=["sent" if action != RESEND else "resent"])
+
+
+# --- Identified citizens: the login by OpenID Connect and the citizen's own page ------
+
+LANGUAGE_KEY = "citizens.login_language"
+
+FAILURES = {
+    oidc.CANCELLED: (
+        _("Identification cancelled"),
+        _("You cancelled the identification. You were not logged in."),
+        200,
+    ),
+    oidc.UNAVAILABLE: (
+        _("Identification is not available"),
+        _(
+            "The identification service did not answer. You were not logged in. Please try "
+            "again in a moment. You can still book an appointment and request a callback "
+            "without logging in."
+        ),
+        502,
+    ),
+    oidc.REFUSED: (
+        _("Identification failed"),
+        _(
+            "We could not verify the identification, so you were not logged in. Please "
+            "log in again."
+        ),
+        400,
+    ),
+    oidc.STALE: (
+        _("Identification expired"),
+        _(
+            "This identification was already used or has expired, so you were not logged "
+            "in. Please log in again."
+        ),
+        400,
+    ),
+}
+
+
+def _login_failed(request, reason):
+    title, text, status = FAILURES[reason]
+    context = {"title": title, "text": text}
+    return render(request, "citizens/login_failed.html", context, status=status)
+
+
+def _configured():
+    return bool(settings.OIDC_CLIENT_ID and (settings.OIDC_ISSUER or settings.OIDC_DISCOVERY_URL))
+
+
+def _return_language(request):
+    """The language the citizen started the login or logout in (the callbacks have no
+    language prefix), made current."""
+    language = request.session.get(LANGUAGE_KEY)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+@never_cache
+@require_GET
+def my_page(request):
+    citizen = identity.current(request)
+    if getattr(request, "citizen_timed_out", False):
+        messages.info(
+            request,
+            _("You were logged out after %(minutes)s minutes without activity.")
+            % {"minutes": settings.CITIZEN_IDLE_MINUTES},
+        )
+    return render(request, "citizens/my.html", {"citizen": citizen})
+
+
+@never_cache
+@require_GET
+def login(request):
+    """Off to the identity provider (its discovery document, the code flow with PKCE)."""
+    if not _configured():
+        return _login_failed(request, oidc.UNAVAILABLE)
+    request.session[LANGUAGE_KEY] = translation.get_language()
+    try:
+        return oidc.authorize_redirect(
+            request, request.build_absolute_uri(reverse("identity_callback"))
+        )
+    except oidc.LoginFailed as failed:
+        return _login_failed(request, failed.reason)
+
+
+@never_cache
+@require_GET
+def callback(request):
+    """Back from the provider: the code exchanged and the ID token checked, the citizen
+    logged in; every failure a page saying why, and no login."""
+    _return_language(request)
+    if not _configured():
+        return _login_failed(request, oidc.UNAVAILABLE)
+    try:
+        claims = oidc.authorize_callback(request)
+        code, name = oidc.identity_of(claims)
+        citizen = identity.citizen_identify(identity_code=code, name=name)
+    except oidc.LoginFailed as failed:
+        return _login_failed(request, failed.reason)
+    except ValidationError:
+        return _login_failed(request, oidc.REFUSED)
+    identity.login(request, citizen)
+    return redirect("citizens:my")
+
+
+@never_cache
+@require_POST
+def logout(request):
+    """Logged out here, then at the provider (with our client_id), which sends the
+    citizen back to ``logged_out``."""
+    identity.logout(request)
+    request.session[LANGUAGE_KEY] = translation.get_language()
+    if _configured():
+        url = oidc.logout_url(request.build_absolute_uri(reverse("identity_logged_out")))
+        if url:
+            return redirect(url)
+    return _logged_out(request)
+
+
+@never_cache
+@require_GET
+def logged_out(request):
+    """Back from the provider's logout (a fixed URL, registered there)."""
+    return _logged_out(request)
+
+
+def _logged_out(request):
+    _return_language(request)
+    messages.success(request, _("You have logged out."))
+    return redirect("citizens:my")

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from appointments.views import public as appointments_public
+from citizens import views as citizens_views
+from dev_identity.urls import root_patterns as dev_identity_patterns
 
 from . import views
 from .api import api
@@ -25,6 +27,12 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
     path("staff/", include("appointments.staff_urls")),
+    # The identity provider sends citizens back to these fixed URLs (no language
+    # prefix: they are registered there as they are).
+    path("identity/callback/", citizens_views.callback, name="identity_callback"),
+    path("identity/logged-out/", citizens_views.logged_out, name="identity_logged_out"),
+    # The development identity provider (404 unless OIDC_DEV_PROVIDER).
+    *dev_identity_patterns,
 ]
 
 # Public pages: Finnish at /, Swedish at /sv/, English at /en/.
@@ -35,5 +43,6 @@ urlpatterns += i18n_patterns(
     path("", include("offices.urls")),
     path("appointments/", include("appointments.urls")),
     path("callbacks/", include("callbacks.urls")),
+    path("my/", include("citizens.urls")),
     prefix_default_language=False,
 )
