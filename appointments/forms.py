@@ -122,6 +122,7 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
             booked_by=self.user,
             submission_token=data.get("submission_token") or None,
             cap_override_reason=data.get("cap_override_reason", ""),
+            citizen=getattr(self, "identified", None),
         )
 
 
@@ -141,9 +142,11 @@ class BookingForm(AppointmentForm):
         required=False, max_length=SUBMISSION_TOKEN_MAX_LENGTH, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, identified=None, **kwargs):
         kwargs["user"] = None
         super().__init__(*args, **kwargs)
+        # The identified citizen booking (citizens.identity.current), or None.
+        self.identified = identified
         fields = self.fields
         fields["slot"].widget = ChosenSlotInput()
         fields["topic"].widget = forms.HiddenInput()

@@ -1,4 +1,6 @@
-"""The identified citizen's pages, language-prefixed (/my/, /sv/my/, /en/my/)."""
+"""The identified citizen's login and logout, language-prefixed (/my/login/,
+/sv/my/login/, ...). The page /my/ itself lists bookings of the apps above and is
+the project's (``kela_service.views.my_page``)."""
 
 from django.urls import path
 
@@ -6,7 +8,6 @@ from . import views
 
 app_name = "citizens"
 urlpatterns = [
-    path("", views.my_page, name="my"),
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
 ]

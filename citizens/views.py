@@ -38,9 +38,10 @@ class Proof:
 def phone_proof(request, phone, *, action):
     """Is ``phone`` proven here? If not, handle the code step for the POSTed ``action``
     (PROVE: check the typed code; RESEND: send another; else: this is the first time,
-    send one) and return what the step page needs."""
+    send one) and return what the step page needs. An identified citizen (logged in by
+    strong identification) needs no code."""
     session = request.session
-    if rules.is_proven(session, phone):
+    if identity.current(request) is not None or rules.is_proven(session, phone):
         return Proof(proven=True)
     address = getattr(request, "client_address", request.META.get("REMOTE_ADDR", ""))
     if action == PROVE:
@@ -126,19 +127,6 @@ def _return_language(request):
 
 @never_cache
 @require_GET
-def my_page(request):
-    citizen = identity.current(request)
-    if getattr(request, "citizen_timed_out", False):
-        messages.info(
-            request,
-            _("You were logged out after %(minutes)s minutes without activity.")
-            % {"minutes": settings.CITIZEN_IDLE_MINUTES},
-        )
-    return render(request, "citizens/my.html", {"citizen": citizen})
-
-
-@never_cache
-@require_GET
 def login(request):
     """Off to the identity provider (its discovery document, the code flow with PKCE)."""
     if not _configured():
@@ -169,7 +157,7 @@ def callback(request):
     except ValidationError:
         return _login_failed(request, oidc.REFUSED)
     identity.login(request, citizen)
-    return redirect("citizens:my")
+    return redirect("my")
 
 
 @never_cache
@@ -196,4 +184,5 @@ def logged_out(request):
 def _logged_out(request):
     _return_language(request)
     messages.success(request, _("You have logged out."))
-    return redirect("citizens:my")
+    return redirect("my")
+

@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("offices.urls")),
     path("appointments/", include("appointments.urls")),
     path("callbacks/", include("callbacks.urls")),
+    path("my/", views.my_page, name="my"),
     path("my/", include("citizens.urls")),
     prefix_default_language=False,
 )
