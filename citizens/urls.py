@@ -10,4 +10,5 @@ app_name = "citizens"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
+    path("call-code/", views.call_code, name="call_code"),
 ]

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import identity, oidc, rules
+from . import callcodes, identity, oidc, rules
 from .forms import CodeForm
 
 PROVE, RESEND = "prove", "resend"
@@ -186,3 +186,25 @@ def _logged_out(request):
     messages.success(request, _("You have logged out."))
     return redirect("my")
 
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def call_code(request):
+    """Order a one-time code for an identified call: shown once, in the answer to the
+    POST (never stored, never in a URL)."""
+    citizen = identity.current(request)
+    if citizen is None:
+        messages.info(request, _("Log in to order a code for an identified call."))
+        return redirect("my")
+    context = {"citizen": citizen, "minutes": callcodes.CODE_MINUTES}
+    if request.method == "POST":
+        try:
+            code, row = callcodes.code_order(citizen=citizen)
+        except ValidationError as error:
+            context["errors"] = error.messages
+        else:
+            context.update(code=code, expires_at=row.expires_at)
+    context["codes_left"] = callcodes.codes_left(citizen)
+    response = render(request, "citizens/call_code.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

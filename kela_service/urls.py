@@ -7,7 +7,7 @@ from appointments.views import public as appointments_public
 from citizens import views as citizens_views
 from dev_identity.urls import root_patterns as dev_identity_patterns
 
-from . import views
+from . import identify, views
 from .api import api
 
 # An unreachable database gets a 503 page asking to try again (kela_service.views).
@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
+    path("staff/identify/", identify.identify, name="staff_identify"),
     path("staff/", include("appointments.staff_urls")),
     # The identity provider sends citizens back to these fixed URLs (no language
     # prefix: they are registered there as they are).
