@@ -2,13 +2,15 @@
 
 from django.contrib import admin
 
+from offices.admin_tools import SafeDateHierarchyMixin
+
 from .models import IdentifyAttempt
 
 
 @admin.register(IdentifyAttempt)
-class IdentifyAttemptAdmin(admin.ModelAdmin):
+class IdentifyAttemptAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["at", "user", "outcome", "citizen"]
-    list_filter = ["outcome", "at"]
+    list_filter = ["outcome", ("at", admin.DateFieldListFilter)]
     list_select_related = ["user", "citizen"]
     search_fields = ["user__username"]
     date_hierarchy = "at"

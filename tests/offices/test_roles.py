@@ -33,6 +33,7 @@ def test_after_migrate__phone_service_has_each_apps_share():
         "callbacks.change_callbackrequest",
         "callbacks.view_callbackattempt",
         "callbacks.view_callbackrequest",
+        "citizens.identify_caller",
         "notifications.view_message",
         "offices.view_office",
         "offices.view_topic",
