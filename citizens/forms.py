@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .rules import CODE_LENGTH
+from offices.phone import FinnishPhoneNumberField
+
+from .rules import CODE_LENGTH, check_provable
 
 
 def six_digits(value):
@@ -66,3 +68,19 @@ class IdentifyForm(forms.Form):
 
     def clean_code(self):
         return six_digits(self.cleaned_data["code"])
+
+
+class PhoneForm(forms.Form):
+    """A number an identified citizen proves on their page, to see what was booked with
+    it without logging in."""
+
+    phone = FinnishPhoneNumberField(
+        label=_("Phone number"),
+        help_text=_("A Finnish mobile number, for example 040 123 4567."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        check_provable(phone)
+        return phone

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from offices.validators import CENTURIES, DASHES, IDENTITY_CODE, is_identity_code
 
-from .models import Citizen
+from .models import Citizen, ProvenPhone
 
 SESSION_KEY = "citizens.identified"
 # How often (seconds) the last activity is written back: not on every request.
@@ -106,3 +106,15 @@ def current(request, now=None):
                 request.session[SESSION_KEY] = {**held, "seen": now.timestamp()}
     request._citizen_checked, request._citizen = True, citizen
     return citizen
+
+
+def phone_add(*, citizen, phone, now=None):
+    """Remember that ``citizen`` has proven ``phone`` (E.164) on their page."""
+    ProvenPhone.objects.get_or_create(
+        citizen=citizen, phone=phone, defaults={"proven_at": now or timezone.now()}
+    )
+
+
+def proven_phones(citizen):
+    """The numbers (E.164) ``citizen`` has proven on their page."""
+    return list(ProvenPhone.objects.filter(citizen=citizen).values_list("phone", flat=True))

@@ -155,3 +155,25 @@ class IdentifyAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class ProvenPhone(models.Model):
+    """A phone number an identified citizen has proven on their page with the SMS code:
+    their page lists the bookings and callback requests made with it without logging
+    in, too."""
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="phones", verbose_name=_("citizen")
+    )
+    phone = models.CharField(_("phone number"), max_length=20)  # E.164
+    proven_at = models.DateTimeField(_("proven"))
+
+    class Meta:
+        verbose_name = _("proven phone number")
+        verbose_name_plural = _("proven phone numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "phone"], name="citizens_phone_once"),
+        ]
+
+    def __str__(self):
+        return self.phone

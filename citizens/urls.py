@@ -11,4 +11,5 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("call-code/", views.call_code, name="call_code"),
+    path("phone/", views.my_phone, name="my_phone"),
 ]

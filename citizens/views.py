@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import callcodes, identity, oidc, rules
-from .forms import CodeForm
+from .forms import ActionForm, CodeForm, PhoneForm
 
 PROVE, RESEND = "prove", "resend"
 
@@ -35,13 +35,16 @@ class Proof:
     errors: list = field(default_factory=list)  # why no code could be sent
 
 
-def phone_proof(request, phone, *, action):
+def phone_proof(request, phone, *, action, identified_suffices=True):
     """Is ``phone`` proven here? If not, handle the code step for the POSTed ``action``
     (PROVE: check the typed code; RESEND: send another; else: this is the first time,
     send one) and return what the step page needs. An identified citizen (logged in by
-    strong identification) needs no code."""
+    strong identification) needs no code, unless the number itself is what is to be
+    proven (``identified_suffices=False``)."""
     session = request.session
-    if identity.current(request) is not None or rules.is_proven(session, phone):
+    if identified_suffices and identity.current(request) is not None:
+        return Proof(proven=True)
+    if rules.is_proven(session, phone):
         return Proof(proven=True)
     address = getattr(request, "client_address", request.META.get("REMOTE_ADDR", ""))
     if action == PROVE:
@@ -208,3 +211,30 @@ def call_code(request):
     response = render(request, "citizens/call_code.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_phone(request):
+    """An identified citizen proves a number with the SMS code: their page then lists
+    the bookings and callback requests made with it without logging in."""
+    citizen = identity.current(request)
+    if citizen is None:
+        return redirect("my")
+    form = PhoneForm(request.POST or None)
+    action = ActionForm(request.POST).chosen() if request.method == "POST" else ""
+    if request.method == "POST" and action != ActionForm.EDIT and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        proof = phone_proof(request, phone, action=action, identified_suffices=False)
+        if proof.proven:
+            identity.phone_add(citizen=citizen, phone=phone.as_e164)
+            messages.success(
+                request,
+                _("The bookings made with %(phone)s are now on your page.")
+                % {"phone": phone.as_national},
+            )
+            return redirect("my")
+        return render(request, "citizens/my_phone_code.html", {"form": form, "proof": proof})
+    if action == ActionForm.EDIT:
+        form = PhoneForm(initial={"phone": request.POST.get("phone", "")})
+    return render(request, "citizens/my_phone.html", {"form": form})

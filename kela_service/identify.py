@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from access.records import access_record
-from appointments.models import Appointment
-from callbacks.models import CallbackRequest
 from citizens import callcodes
 from citizens.forms import IdentifyForm
+
+from .views import person_bookings
 
 
 @never_cache
@@ -43,16 +43,9 @@ def identify(request):
 
 def _identified(request, citizen):
     now = timezone.now()
-    appointments = list(
-        Appointment.objects.of_citizen(citizen)
-        .select_related("slot__office", "topic")
-        .order_by("-slot__starts_at", "-pk")
-    )
-    callbacks = list(
-        CallbackRequest.objects.filter(citizen=citizen)
-        .select_related("topic")
-        .order_by("-window_start", "-pk")
-    )
+    appointments, callbacks = person_bookings(citizen)
+    appointments = list(appointments.order_by("-slot__starts_at", "-pk"))
+    callbacks = list(callbacks)
     access_record(request, appointments)
     access_record(request, callbacks)
     context = {

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -36,6 +37,21 @@ def home(request):
     return render(request, "home.html", {"offices": offices})
 
 
+def person_bookings(citizen):
+    """(appointments, callback requests) of an identified citizen: made while identified,
+    or with a number they have proven on their page."""
+    phones = identity.proven_phones(citizen)
+    appointments = Appointment.objects.filter(
+        Q(citizen=citizen) | Q(phone__in=phones)
+    ).select_related("slot__office", "topic")
+    callbacks = (
+        CallbackRequest.objects.filter(Q(citizen=citizen) | Q(phone__in=phones))
+        .select_related("topic")
+        .order_by("-window_start", "-pk")
+    )
+    return appointments, callbacks
+
+
 @never_cache
 @require_GET
 def my_page(request):
@@ -52,16 +68,8 @@ def my_page(request):
     context = {"citizen": citizen}
     if citizen is not None:
         now = timezone.now()
-        appointments = (
-            Appointment.objects.of_citizen(citizen)
-            .select_related("slot__office", "topic")
-            .order_by("slot__starts_at", "pk")
-        )
-        callbacks = (
-            CallbackRequest.objects.filter(citizen=citizen)
-            .select_related("topic")
-            .order_by("-window_start", "-pk")
-        )
+        appointments, callbacks = person_bookings(citizen)
+        appointments = appointments.order_by("slot__starts_at", "pk")
         context.update(
             upcoming=[a for a in appointments if a.is_active and a.slot.starts_at > now],
             past=[a for a in appointments if not a.is_active or a.slot.starts_at <= now][::-1],

@@ -12,9 +12,10 @@ import pytest
 from appointments import rules
 from appointments.models import Appointment
 from callbacks.models import CallbackRequest
+from callbacks.rules import callback_create
 from citizens.models import CallCode, Citizen
 from offices import hours
-from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible
+from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible, enter_sms_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,3 +160,32 @@ def test_failed_login__cancelled__a_clear_page_axe_clean(page, dev_idp, language
     assert page.locator("h1").count() == 1
     assert_accessible(page)
     assert not Citizen.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_identified_citizen__proves_a_number__its_bookings_join_my_page(
+    page, dev_idp, offices, language
+):
+    from callbacks.rules import offered_windows
+    from offices.models import Topic
+
+    prefix = LANGUAGE_PREFIXES[language]
+    window = offered_windows()[0].windows[0]
+    callback = callback_create(
+        phone="040 123 4567",
+        window_start=window.start,
+        topic=Topic.objects.first(),
+        language=language,
+    )
+    log_in(page, prefix)
+    assert callback.reference not in page.content()
+
+    page.goto(f"{prefix}/my/phone/")
+    assert_accessible(page)
+    page.fill("#id_phone", "040 123 4567")
+    page.locator("main button.primary").click()
+    enter_sms_code(page)
+
+    page.wait_for_url(f"**{prefix}/my/")
+    assert f"/callbacks/mine/{callback.reference}/cancel/" in page.content()
+    assert_accessible(page)
