@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 # The apps with catalogues of their own (the project's is locale/).
-APPS := offices notifications access citizens appointments callbacks
+APPS := offices notifications access citizens appointments callbacks desk reports
 
 .PHONY: run test test-postgres lint format messages bench clean
 

@@ -7,13 +7,11 @@ the citizens' ``AppointmentForm``; its ``save()`` (the rule) is the one write
 """
 
 import datetime
-import re
 
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -36,32 +34,7 @@ from .forms import AppointmentForm
 from .models import Appointment, Slot
 
 GENERATE_WEEKS = 8
-SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30")
-
-_DATE_FI = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-def parse_search_date(word, today):
-    """ "3.12." / "3.12.2026" / "2026-12-03" -> a date, else None (also for a year
-    outside the time engine's hours.MIN_YEAR..MAX_YEAR)."""
-    found = None
-    try:
-        if match := _DATE_ISO.match(word):
-            year, month, day = map(int, match.groups())
-            found = datetime.date(year, month, day)
-        elif match := _DATE_FI.match(word):
-            day, month = int(match[1]), int(match[2])
-            year = int(match[3]) if match[3] else today.year
-            found = datetime.date(year, month, day)
-            if not match[3] and found < today - datetime.timedelta(days=31):
-                found = found.replace(year=year + 1)
-    except ValueError:
-        return None
-    if found is None or not hours.MIN_YEAR <= found.year <= hours.MAX_YEAR:
-        return None
-    return found
+SLOT_SEARCH_HELP = _("For example: Kemi 3.12. 12:30, Tornio tue, tomorrow, next week")
 
 
 class LocalDateFilter(DefaultChoiceFilter):
@@ -176,18 +149,7 @@ class SlotAdmin(admin.ModelAdmin):
         picker, only free future slots."""
         if self._from_appointment_picker(request):
             queryset = rules.bookable_slots(queryset, citizen=False)
-        today = hours.localdate()
-        for word in search_term.split():
-            if day := parse_search_date(word, today):
-                queryset = queryset.on_date(day)
-            elif match := _TIME.match(word):
-                queryset = queryset.filter(
-                    starts_at__hour=int(match[1]), starts_at__minute=int(match[2])
-                )
-            else:
-                queryset = queryset.filter(
-                    Q(office__name__icontains=word) | Q(office__slug__icontains=word)
-                )
+        queryset = rules.slots_search(queryset, search_term)
         return queryset, False
 
     @staticmethod

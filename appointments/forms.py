@@ -75,9 +75,12 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
         }
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, data=None, files=None, *, user=None, slot_queryset=None, **kwargs):
+    def __init__(
+        self, data=None, files=None, *, user=None, slot_queryset=None, source=None, **kwargs
+    ):
         super().__init__(data, files, **kwargs)
         self.user = user
+        self.source = source
         if "slot" in self.fields:
             slots = Slot.objects.all() if slot_queryset is None else slot_queryset
             self.fields["slot"].queryset = slots.select_related("office")
@@ -120,6 +123,7 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
             email=data.get("email", ""),
             note=data.get("note", ""),
             booked_by=self.user,
+            source=self.source,
             submission_token=data.get("submission_token") or None,
             cap_override_reason=data.get("cap_override_reason", ""),
             citizen=getattr(self, "identified", None),

@@ -183,6 +183,13 @@ class Appointment(PrivateLink):
         OFFICE = "office", _("At the service point")
         PHONE = "phone", _("By phone")
 
+    class Source(models.TextChoices):
+        """Who made the booking, and where (``Channel`` is where the appointment is)."""
+
+        WEB = "web", _("The citizen on the web")
+        PHONE_STAFF = "phone_staff", _("Phone service staff")
+        DESK = "desk", _("Service point staff")
+
     class Language(models.TextChoices):
         FINNISH = "fi", _("Finnish")
         SWEDISH = "sv", _("Swedish")
@@ -206,6 +213,9 @@ class Appointment(PrivateLink):
         Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("time")
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel, editable=False)
+    source = models.CharField(
+        _("booked through"), max_length=12, choices=Source, default=Source.WEB, editable=False
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.BOOKED)
     name = models.CharField(_("name"), max_length=200, validators=[refuse_identity_codes])
     phone = PhoneNumberField(_("phone number"))
@@ -317,6 +327,7 @@ class Appointment(PrivateLink):
         permissions = [
             ("mark_appointment_status", "Can mark appointments arrived, done or no-show"),
             ("override_phone_cap", "Can book past the limit of bookings per number"),
+            ("book_for_customer", "Can book appointments for a customer on the staff pages"),
         ]
 
     def __str__(self):

@@ -16,6 +16,10 @@ MARK_PERMISSION = f"appointments.{MARK_STATUS_CODENAME}"
 # Declared on Appointment.Meta.permissions, granted to no group: booking past the limit of
 # upcoming bookings per number, with a recorded reason (administrators).
 OVERRIDE_CAP_PERMISSION = "appointments.override_phone_cap"
+# Declared on Appointment.Meta.permissions: booking for a caller or a walk-in customer on
+# the staff booking screen (desk.booking), within ``booking_offices``.
+BOOK_FOR_CUSTOMER_CODENAME = "book_for_customer"
+BOOK_FOR_CUSTOMER_PERMISSION = f"appointments.{BOOK_FOR_CUSTOMER_CODENAME}"
 
 GROUP_PERMISSIONS = {
     PHONE_SERVICE: [
@@ -25,8 +29,9 @@ GROUP_PERMISSIONS = {
         MARK_STATUS_CODENAME,
         "view_slot",
         "change_slot",
+        BOOK_FOR_CUSTOMER_CODENAME,
     ],
-    OFFICE_STAFF: [MARK_STATUS_CODENAME],
+    OFFICE_STAFF: [MARK_STATUS_CODENAME, BOOK_FOR_CUSTOMER_CODENAME],
 }
 
 
@@ -40,3 +45,12 @@ def visible_offices(user):
     if user.groups.filter(name=PHONE_SERVICE).exists():
         allowed = allowed | offices.filter(kind=Office.Kind.PHONE_SERVICE)
     return allowed.distinct()
+
+
+def booking_offices(user):
+    """Where ``user`` may book for a customer: phone staff and superusers every office,
+    office staff their own offices and the phone service."""
+    offices = Office.objects.active()
+    if user.is_superuser or user.groups.filter(name=PHONE_SERVICE).exists():
+        return offices
+    return (offices.filter(staff=user) | offices.filter(kind=Office.Kind.PHONE_SERVICE)).distinct()

@@ -6,7 +6,8 @@ Decisions (no writes)
     to the horizon. ``slot_problem`` / ``slot_check``: is this slot bookable (blocked,
     past, full, and for citizens inside the window); ``bookable_slots`` is the same rule
     as a queryset. ``change_refusal``: may the citizen still cancel or move a booking.
-    ``bookable_offices``: where a citizen can book.
+    ``bookable_offices``: where a citizen can book. ``slots_search``: the slots that
+    match what staff typed (office, day phrase, time).
 Writes (each one transaction)
     ``appointment_book``, ``appointment_cancel``, ``appointment_rebook``,
     ``appointment_set_status``, ``appointment_update`` (staff edit), ``slots_reconcile``
@@ -23,16 +24,17 @@ or a change of hours (``slots_reconcile``).
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from offices import hours
+from offices import day_phrases, hours
 from offices.errors import ErrorCatalogue
 from offices.models import Office, ServiceKind
 from offices.phone import parse_phone
@@ -153,6 +155,27 @@ def bookable_offices():
     )
 
 
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def slots_search(slots, text, *, today=None):
+    """``slots`` narrowed by what staff typed: office names, a time (``9:00``,
+    ``12.30``) and a day phrase (``offices.day_phrases``: ``3.12``, ``ti``,
+    ``huomenna``, ``next week``). A weekday means today while ``slots`` has any today,
+    else the same day next week."""
+    spans, words = day_phrases.find_days(text, today or hours.localdate())
+    for word in words:
+        if match := _TIME.match(word):
+            slots = slots.filter(starts_at__hour=int(match[1]), starts_at__minute=int(match[2]))
+        else:
+            slots = slots.filter(Q(office__name__icontains=word) | Q(office__slug__icontains=word))
+    for span in spans:
+        on_days = slots.between(span.first, span.last)
+        if span is spans[-1] or on_days.exists():
+            return on_days
+    return slots
+
+
 def change_refusal(appointment, *, now=None):
     """Why the citizen may no longer cancel or move ``appointment`` (a ValidationError),
     or None: they may until it starts, while it is booked."""
@@ -189,6 +212,7 @@ def appointment_book(
     email="",
     note="",
     booked_by=None,
+    source=None,
     submission_token=None,
     cap_override_reason="",
     citizen=None,
@@ -200,8 +224,11 @@ def appointment_book(
     APPOINTMENTS_PER_PHONE upcoming bookings (``phone_cap``), unless staff allowed to
     give a ``cap_override_reason`` do so (recorded on the booking); an identified
     ``citizen`` (``citizens.Citizen``) holds at most as many (``person_cap``), whatever
-    numbers they give."""
+    numbers they give. ``source`` says through what it was booked (default: the web, or
+    phone staff when ``booked_by``)."""
     now = timezone.now()
+    if source is None:
+        source = Appointment.Source.WEB if booked_by is None else Appointment.Source.PHONE_STAFF
     phone = parse_phone(phone, field="phone")
     for _attempt in range(MAX_WRITE_ATTEMPTS):
         try:
@@ -212,6 +239,7 @@ def appointment_book(
                 appointment = Appointment(
                     slot=slot,
                     channel=slot.channel,
+                    source=source,
                     name=name,
                     phone=phone,
                     email=email,

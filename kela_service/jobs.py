@@ -21,6 +21,7 @@ from access.records import records_purge
 from appointments.reminders import reminders_send
 from appointments.rules import appointments_purge, links_forget, slots_reconcile_horizon
 from callbacks.rules import callbacks_expire, callbacks_follow_hours, callbacks_purge
+from desk.rules import visits_purge
 from notifications.outbox import deliver_due, messages_purge
 from offices import hours
 
@@ -80,11 +81,13 @@ def purge_personal_data(days=None):
     before = timezone.now() - datetime.timedelta(days=days)
     callbacks = callbacks_purge(before=before)
     appointments = appointments_purge(before=before)
+    visits = visits_purge(before=before)
     links_forget()
     messages = messages_purge(before=before)
     return (
         f"Anonymised {callbacks} callback requests and {appointments} appointments "
-        f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}, "
+        f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}, the names of "
+        f"{visits} desk visits, "
         f"and {messages} messages sent before then."
     )
 

@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "access",
     "appointments",
     "callbacks",
+    "desk",
+    "reports",
 ]
 
 MIDDLEWARE = [

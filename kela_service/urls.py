@@ -27,6 +27,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
     path("staff/identify/", identify.identify, name="staff_identify"),
+    path("staff/", include("desk.urls")),
+    path("staff/", include("reports.urls")),
     path("staff/", include("appointments.staff_urls")),
     # The identity provider sends citizens back to these fixed URLs (no language
     # prefix: they are registered there as they are).

@@ -5,13 +5,12 @@ list is for the "Phone service" group; a superuser sees all. Marking arrived / d
 no-show goes through ``appointments.rules.appointment_set_status``.
 """
 
-import csv
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,13 +19,13 @@ from django.views.decorators.http import require_http_methods
 from access.records import EXPORT, access_record
 from offices import hours
 from offices.models import Office
+from offices.spreadsheets import csv_response, text_cell
 
 from .. import notices, roles
 from ..forms import MARKABLE, MarkForm
 from ..models import Appointment
 
 # A cell starting with one of these is a formula to a spreadsheet: neutralise it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _office_for(request, slug):
@@ -115,11 +114,6 @@ def hours_minutes(appointment):
     return hours.format_time(appointment.slot.starts_at)
 
 
-def _cell(value):
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def affected(request, office):
@@ -154,14 +148,8 @@ def day_csv(request, office, day):
     day = _parse_day(day)
     appointments = list(_day_appointments(office, day))
     access_record(request, appointments, action=EXPORT, office=office.slug, day=day)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="appointments-{office.slug}-{day.isoformat()}.csv"'
-    )
-    # A byte order mark so that spreadsheet programs read UTF-8 (ä, ö, å) right.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    response, writer = csv_response(
+        f"appointments-{office.slug}-{day.isoformat()}.csv",
         [
             _("Time"),
             _("Reference"),
@@ -171,14 +159,14 @@ def day_csv(request, office, day):
             _("Channel"),
             _("Language"),
             _("Status"),
-        ]
+        ],
     )
     for appointment in appointments:
         writer.writerow(
             [
                 hours_minutes(appointment),
                 appointment.reference,
-                _cell(appointment.name),
+                text_cell(appointment.name),
                 appointment.phone.as_national if appointment.phone else "",
                 appointment.topic.name,
                 appointment.get_channel_display(),

@@ -354,6 +354,64 @@ def test_slot_autocomplete__date_and_time_words__narrow_the_list(
     assert [r["id"] for r in response.json()["results"]] == [str(wanted.pk)]
 
 
+def picker(client, term):
+    """The ids the appointment form's slot picker offers for ``term``."""
+    params = {"app_label": "appointments", "model_name": "appointment", "field_name": "slot"}
+    response = client.get(AUTOCOMPLETE, {**params, "term": term})
+    return [int(result["id"]) for result in response.json()["results"]]
+
+
+def test_slot_autocomplete__day_and_month__a_date_not_a_time(
+    now, phone_client, phone_office, make_slot
+):
+    on_the_third = make_slot(phone_office, helsinki(2026, 12, 3, 10, 0))
+    make_slot(phone_office, helsinki(2026, 12, 4, 3, 0))  # not 03:12 either, but early
+
+    assert picker(phone_client, "3.12") == [on_the_third.pk]
+    assert picker(phone_client, "3.12.") == [on_the_third.pk]
+
+
+@pytest.mark.parametrize(
+    ("term", "day"),
+    [("pe", 4), ("perjantai", 4), ("fre", 4), ("fri", 4), ("huomenna", 4), ("i morgon", 4)],
+)
+def test_slot_autocomplete__weekday_and_relative_words__that_day(
+    now, phone_client, phone_office, make_slot, term, day
+):
+    wanted = make_slot(phone_office, helsinki(2026, 12, day, 10, 0))
+    make_slot(phone_office, helsinki(2026, 12, 7, 10, 0))
+
+    assert picker(phone_client, term) == [wanted.pk]
+
+
+def test_slot_autocomplete__todays_weekday__today_while_free_then_next_week(
+    now, phone_client, phone_office, make_slot
+):
+    # Now is Thursday 3 December 8:00.
+    later_today = make_slot(phone_office, helsinki(2026, 12, 3, 14, 0))
+    next_thursday = make_slot(phone_office, helsinki(2026, 12, 10, 10, 0))
+
+    today_first = picker(phone_client, "to")
+    later_today.is_blocked = True
+    later_today.save()
+    then_next_week = picker(phone_client, "torstaina")
+
+    assert today_first == [later_today.pk]
+    assert then_next_week == [next_thursday.pk]
+
+
+def test_slot_autocomplete__next_week__monday_to_friday_in_time_order(
+    now, phone_client, phone_office, make_slot
+):
+    make_slot(phone_office, helsinki(2026, 12, 4, 10, 0))  # this week
+    monday = make_slot(phone_office, helsinki(2026, 12, 7, 10, 0))
+    friday = make_slot(phone_office, helsinki(2026, 12, 11, 10, 0))
+    make_slot(phone_office, helsinki(2026, 12, 14, 10, 0))  # the week after
+
+    assert picker(phone_client, "phone ensi viikko") == [monday.pk, friday.pk]
+    assert picker(phone_client, "next week") == [monday.pk, friday.pk]
+
+
 @pytest.mark.parametrize("q", ["9999-12-31", "31.12.9999", "1.1.0001", "0001-01-01", "31.12."])
 def test_slot_search__date_outside_the_known_years__is_ignored_not_a_500(
     now, phone_client, tornio_slot, q

@@ -190,8 +190,11 @@ def test_csv__lists_the_day_and_neutralises_formulas(
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # What Finnish Excel opens in columns: UTF-8 with a byte order mark, semicolons.
+    assert response.content.startswith("\ufeffKellonaika;Varaustunnus;".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows[0]) == 8  # the header, in Finnish like the staff pages
+    assert rows[1][3] == "040 1234567"  # text with its leading zero, not a number
     assert [row[0] for row in rows[1:]] == ["9.00", "9.30"]
     assert rows[1][2] == "'=HYPERLINK(1)"
     assert rows[2][2] == "Åsa Öberg"

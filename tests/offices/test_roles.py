@@ -24,6 +24,7 @@ def _migrate_again():
 def test_after_migrate__phone_service_has_each_apps_share():
     assert _codenames(PHONE_SERVICE) == [
         "appointments.add_appointment",
+        "appointments.book_for_customer",
         "appointments.change_appointment",
         "appointments.change_slot",
         "appointments.mark_appointment_status",
@@ -34,14 +35,26 @@ def test_after_migrate__phone_service_has_each_apps_share():
         "callbacks.view_callbackattempt",
         "callbacks.view_callbackrequest",
         "citizens.identify_caller",
+        "desk.add_oralapplication",
+        "desk.view_oralapplication",
         "notifications.view_message",
         "offices.view_office",
         "offices.view_topic",
     ]
 
 
-def test_after_migrate__office_staff_may_only_mark_arrivals():
-    assert _codenames(OFFICE_STAFF) == ["appointments.mark_appointment_status"]
+OFFICE_STAFF_SHARE = [
+    "appointments.book_for_customer",
+    "appointments.mark_appointment_status",
+    "desk.add_oralapplication",
+    "desk.add_visit",
+    "desk.change_visit",
+    "desk.view_visit",
+]
+
+
+def test_after_migrate__office_staff_mark_arrivals_book_and_serve_the_desk():
+    assert _codenames(OFFICE_STAFF) == OFFICE_STAFF_SHARE
 
 
 def test_next_migrate__a_permission_no_longer_listed__is_taken_away():
@@ -51,7 +64,7 @@ def test_next_migrate__a_permission_no_longer_listed__is_taken_away():
 
     _migrate_again()
 
-    assert _codenames(OFFICE_STAFF) == ["appointments.mark_appointment_status"]
+    assert _codenames(OFFICE_STAFF) == OFFICE_STAFF_SHARE
 
 
 def test_next_migrate__a_permission_of_an_app_without_a_share__is_left_alone():
@@ -68,7 +81,7 @@ def test_next_migrate__deleted_groups__come_back():
 
     _migrate_again()
 
-    assert _codenames(OFFICE_STAFF) == ["appointments.mark_appointment_status"]
+    assert _codenames(OFFICE_STAFF) == OFFICE_STAFF_SHARE
     assert "callbacks.change_callbackrequest" in _codenames(PHONE_SERVICE)
 
 

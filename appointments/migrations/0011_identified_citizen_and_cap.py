@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0009_private_links_hashed'),
+        ('appointments', '0010_booking_source'),
         ('citizens', '0002_identified_citizens'),
         ('offices', '0003_office_name_sv'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

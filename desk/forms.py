@@ -1,0 +1,129 @@
+"""The desk's forms: register a walk-in customer, end a visit. Each writes through
+its rule (``offices.forms.RuleWriteMixin``)."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appointments.models import Slot
+from callbacks.models import CallbackRequest
+from offices.forms import IdChoiceField, RuleWriteMixin
+from offices.models import Office, Topic
+
+from . import rules
+from .models import OralApplication, Visit
+
+
+class RegisterForm(RuleWriteMixin, forms.ModelForm):
+    topic = IdChoiceField(Topic.objects.active(), label=_("Topic"))
+
+    class Meta:
+        model = Visit
+        fields = ["topic", "name"]
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+
+    def write(self):
+        return rules.visit_register(office=self.office, **self.cleaned_data)
+
+
+class FinishForm(RuleWriteMixin, forms.Form):
+    """The outcome of a visit; an oral application needs its benefit area and case
+    reference."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Visit.Outcome.choices)
+    topic = IdChoiceField(Topic.objects.active(), label=_("Benefit area"), required=False)
+    case_reference = forms.CharField(
+        label=OralApplication._meta.get_field("case_reference").verbose_name.capitalize(),
+        help_text=OralApplication._meta.get_field("case_reference").help_text,
+        max_length=50,
+        required=False,
+        validators=OralApplication._meta.get_field("case_reference").validators,
+    )
+
+    def __init__(self, *args, visit, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Visit.Outcome.ORAL_APPLICATION:
+            for field in ("topic", "case_reference"):
+                if not data.get(field):
+                    self.add_error(
+                        field,
+                        forms.ValidationError(
+                            _("Needed for an oral application."), code="required"
+                        ),
+                    )
+        return data
+
+    def write(self):
+        data = self.cleaned_data
+        oral = None
+        if data["outcome"] == Visit.Outcome.ORAL_APPLICATION:
+            oral = {"topic": data["topic"], "case_reference": data["case_reference"]}
+        return rules.visit_finish(
+            self.visit, outcome=data["outcome"], user=self.user, oral_application=oral
+        )
+
+
+class StartForm(forms.Form):
+    """What the staff booking screen starts from (its GET parameters): what was typed
+    in the finder, an office, the chosen time, and the callback request or desk visit
+    the booking is for. A bad value is an error of that field only: the screen drops it."""
+
+    q = forms.CharField(label=_("When or where"), max_length=100, required=False)
+    office = IdChoiceField(Office.objects.none(), label=_("Office"), required=False)
+    slot = IdChoiceField(Slot.objects.all(), required=False, widget=forms.HiddenInput)
+    callback = IdChoiceField(
+        CallbackRequest.objects.select_related("topic"), required=False, widget=forms.HiddenInput
+    )
+    visit = IdChoiceField(
+        Visit.objects.select_related("topic"), required=False, widget=forms.HiddenInput
+    )
+    next = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, offices, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["office"].empty_label = _("All")
+        self.fields["slot"].queryset = Slot.objects.filter(office__in=offices).select_related(
+            "office"
+        )
+        self.fields["visit"].queryset = Visit.objects.filter(office__in=offices, served_by=user)
+
+    @property
+    def for_callback(self):
+        """The callback request this booking is for, if any."""
+        return self.cleaned_data.get("callback")
+
+    @property
+    def for_visit(self):
+        """The desk visit this booking is for, if any."""
+        return self.cleaned_data.get("visit")
+
+    def prefill(self):
+        """The details the customer already gave (to the callback request, at the desk)."""
+        if self.for_callback is not None:
+            return {
+                "phone": self.for_callback.phone,
+                "topic": self.for_callback.topic,
+                "language": self.for_callback.language,
+            }
+        if self.for_visit is not None:
+            return {"name": self.for_visit.name, "topic": self.for_visit.topic}
+        return {}
+
+    def carried(self):
+        """The query string that keeps the start (not the chosen time) across links."""
+        keep = {
+            name: value
+            for name in ("q", "office", "callback", "visit", "next")
+            if (value := self.data.get(name)) and name not in self.errors
+        }
+        return urlencode(keep)

@@ -1,0 +1,12 @@
+"""The desk's staff pages (not language-prefixed): the info-point desk of an office,
+and booking for a customer."""
+
+from django.urls import path
+
+from . import booking, views
+
+app_name = "desk"
+urlpatterns = [
+    path("book/", booking.book, name="book"),
+    path("<slug:office>/desk/", views.desk, name="desk"),
+]

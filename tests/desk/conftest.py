@@ -1,0 +1,8 @@
+import pytest
+
+from offices.models import Topic
+
+
+@pytest.fixture
+def topic(offices):
+    return Topic.objects.order_by("ordering", "pk").first()
