@@ -1,6 +1,6 @@
 """The office staff's daily lists, at /staff/ (not language-prefixed)."""
 
-from django.urls import path, re_path
+from django.urls import re_path
 
 from .views import staff
 
@@ -8,7 +8,6 @@ DAY = r"(?P<office>[-a-zA-Z0-9_]+)/(?P<day>\d{4}-\d{2}-\d{2})"
 
 app_name = "staff"
 urlpatterns = [
-    path("", staff.index, name="index"),
     re_path(r"^(?P<office>[-a-zA-Z0-9_]+)/affected/$", staff.affected, name="affected"),
     re_path(rf"^{DAY}/$", staff.day_list, name="day"),
     re_path(rf"^{DAY}/csv$", staff.day_csv, name="day_csv"),

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -71,7 +70,7 @@ def book(request):
                     "reference": appointment.reference,
                 },
             )
-            return redirect(_next(request, start))
+            return redirect(start.next_url(request))
     elif request.method == "POST":
         raise PermissionDenied
     context = {
@@ -82,11 +81,3 @@ def book(request):
         "carried": start.carried(),
     }
     return render(request, "desk/book.html", context)
-
-
-def _next(request, start):
-    """Back where the booking started (the callback request, the desk), or a new one."""
-    target = start.cleaned_data.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return request.path

@@ -4,6 +4,7 @@ its rule (``offices.forms.RuleWriteMixin``)."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Slot
@@ -118,6 +119,14 @@ class StartForm(forms.Form):
         if self.for_visit is not None:
             return {"name": self.for_visit.name, "topic": self.for_visit.topic}
         return {}
+
+    def next_url(self, request):
+        """Back where the work started (the callback request, the desk) when that is on
+        this site, else this page again."""
+        target = self.cleaned_data.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return target
+        return request.path
 
     def carried(self):
         """The query string that keeps the start (not the chosen time) across links."""

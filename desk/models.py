@@ -75,6 +75,8 @@ class Visit(models.Model):
         ordering = ["arrived_at", "pk"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
+        # Office staff serve the desk without rights in the admin.
+        permissions = [("serve_desk", "Can serve customers at the info-point desk")]
         indexes = [
             # The desk's queue: an office's visits in arrival order.
             models.Index(fields=["office", "arrived_at"], name="desk_visit_office_arrived"),

@@ -240,6 +240,8 @@ if TESTING:
     # Hashing is not under test; the default costs about a second per user.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "admin:login"
+# After logging in, staff land on their home page (kela_service.staff_home).
+LOGIN_REDIRECT_URL = "staff_home"
 CSRF_FAILURE_VIEW = "kela_service.views.csrf_failure"
 
 # Internationalisation: Finnish first, Swedish and English complete.

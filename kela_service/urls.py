@@ -7,7 +7,7 @@ from appointments.views import public as appointments_public
 from citizens import views as citizens_views
 from dev_identity.urls import root_patterns as dev_identity_patterns
 
-from . import identify, views
+from . import identify, staff_home, views
 from .api import api
 
 # An unreachable database gets a 503 page asking to try again (kela_service.views).
@@ -16,6 +16,8 @@ handler500 = "kela_service.views.server_error"
 admin.site.site_header = _("Kela service administration")
 admin.site.site_title = _("Kela service")
 admin.site.index_title = _("Appointments, callbacks and opening hours")
+# The admin's "View site" leads back to the staff home.
+admin.site.site_url = "/staff/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("m/<slug:token>/", appointments_public.short_link, name="appointment_short_link"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("notifications.urls")),
+    path("staff/", staff_home.home, name="staff_home"),
     path("staff/callbacks/", include("callbacks.staff_urls")),
     path("staff/identify/", identify.identify, name="staff_identify"),
     path("staff/", include("desk.urls")),

@@ -165,3 +165,11 @@ def dev_idp(live_server, settings):
     oidc._clients.clear()
     yield live_server.url
     oidc._clients.clear()
+
+
+@pytest.fixture
+def kemi_staff(offices):
+    """Office staff of Kemi, the office with an info point."""
+    user = UserFactory(username="kemi-staff", groups=["Office staff"])
+    offices["kemi"].staff.add(user)
+    return user

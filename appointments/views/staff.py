@@ -53,16 +53,6 @@ def _day_appointments(office, day):
 
 
 @login_required
-def index(request):
-    """The user's office today, or a choice of their offices."""
-    offices = list(roles.visible_offices(request.user))
-    today = hours.localdate()
-    if len(offices) == 1:
-        return redirect("staff:day", office=offices[0].slug, day=today.isoformat())
-    return render(request, "appointments/staff/index.html", {"offices": offices, "today": today})
-
-
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def day_list(request, office, day):
     office = _office_for(request, office)

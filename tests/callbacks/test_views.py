@@ -265,8 +265,8 @@ def test_queue__phone_staff__orders_by_due_time_and_highlights_overdue(
     pin_clock(helsinki(2026, 12, 4, 10, 45))
     client.force_login(phone_staff)
     # session, user, 2 permission checks, counts, requests, access record (INSERT),
-    # phone service, periods, rules, exceptions, load per window
-    with django_assert_num_queries(12):
+    # phone service, periods, rules, exceptions, load per window, the staff header's offices
+    with django_assert_num_queries(13):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -293,7 +293,8 @@ def test_queue__many_requests__query_count_does_not_grow(
         make_callback(helsinki(2026, 12, 7, hour, 0))
         make_callback(helsinki(2026, 12, 7, hour, 30))
     client.force_login(phone_staff)
-    with django_assert_num_queries(12):  # 11 and the access record's INSERT
+    # 11, the access record's INSERT and the staff header's offices
+    with django_assert_num_queries(13):
         assert client.get("/staff/callbacks/").status_code == 200
 
 
@@ -310,8 +311,8 @@ def test_queue__one_or_sixty_requests__same_query_count(
     make_many(make_callback, count)
     client.force_login(phone_staff)
     # session, user, 2 permission checks, counts, requests, access record (INSERT),
-    # phone service, periods, rules, exceptions, load per window
-    with django_assert_num_queries(12):
+    # phone service, periods, rules, exceptions, load per window, the staff header's offices
+    with django_assert_num_queries(13):
         response = client.get("/staff/callbacks/")
     assert response.status_code == 200
     assert len(response.context["requests"]) == min(count, 50)

@@ -34,13 +34,6 @@ def phone_client(client, phone_staff):
     return client
 
 
-@pytest.fixture
-def kemi_staff(offices):
-    user = UserFactory(username="kemi-staff", groups=["Office staff"])
-    offices["kemi"].staff.add(user)
-    return user
-
-
 def offered(response):
     """The slot ids the screen offers, in order."""
     return [int(pk) for pk in re.findall(r"slot=(\d+)\"", response.text)]

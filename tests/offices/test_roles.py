@@ -46,10 +46,7 @@ def test_after_migrate__phone_service_has_each_apps_share():
 OFFICE_STAFF_SHARE = [
     "appointments.book_for_customer",
     "appointments.mark_appointment_status",
-    "desk.add_oralapplication",
-    "desk.add_visit",
-    "desk.change_visit",
-    "desk.view_visit",
+    "desk.serve_desk",
 ]
 
 

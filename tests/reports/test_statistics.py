@@ -219,8 +219,8 @@ def test_page__queries_the_same_for_1_and_500_visits(
     client.force_login(superuser)
     client.get(url("kemi")[0])
 
-    # session, user, office, appointments, visits, oral applications
-    with django_assert_num_queries(6):
+    # session, user, office, appointments, visits, oral applications, the header's offices
+    with django_assert_num_queries(7):
         page = client.get(url("kemi")[0])
 
     assert page.status_code == 200
