@@ -2,7 +2,9 @@
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from citizens import rules as citizen_rules
 from kela_service import ratelimit
@@ -25,6 +27,16 @@ def _empty_cache():
     yield
     cache.clear()
     ratelimit.fallback.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Finnish): a request to an /en/ or /sv/
+    page leaves its language active in the thread, and a message formatted eagerly in
+    a later test would otherwise depend on which tests ran before it in that worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
