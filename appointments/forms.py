@@ -148,6 +148,7 @@ class AppointmentForm(RuleWriteMixin, forms.ModelForm):
             source=self.source,
             submission_token=data.get("submission_token") or None,
             cap_override_reason=data.get("cap_override_reason", ""),
+            citizen=getattr(self, "identified", None),
         )
 
 
@@ -167,9 +168,11 @@ class BookingForm(AppointmentForm):
         required=False, max_length=SUBMISSION_TOKEN_MAX_LENGTH, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, identified=None, **kwargs):
         kwargs["user"] = None
         super().__init__(*args, **kwargs)
+        # The identified citizen booking (citizens.identity.current), or None.
+        self.identified = identified
         fields = self.fields
         fields["slot"].widget = ChosenSlotInput()
         fields["topic"].widget = forms.HiddenInput()

@@ -163,6 +163,9 @@ class AppointmentQuerySet(PrivateLinkQuerySet):
         start, end = hours.day_bounds(day)
         return self.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
 
+    def of_citizen(self, citizen):
+        return self.filter(citizen=citizen)
+
     def affected(self):
         """Active bookings whose time a change of hours closed."""
         return self.active().filter(affected_at__isnull=False)
@@ -259,6 +262,20 @@ class Appointment(PrivateLink):
     # unique per number: the database holds the cap); None once it has started, was
     # cancelled, or staff booked past the cap with a reason.
     phone_place = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # The identified citizen who booked (None: booked without logging in, or by staff),
+    # and the booking's place among that person's upcoming bookings (1..
+    # APPOINTMENTS_PER_PHONE, unique per person: the same cap as per number, held the
+    # same way).
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("identified citizen"),
+        editable=False,
+    )
+    citizen_place = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     cap_override_reason = models.CharField(
         _("reason to exceed the limit per number"), max_length=200, blank=True
     )
@@ -296,6 +313,17 @@ class Appointment(PrivateLink):
             models.CheckConstraint(
                 condition=Q(phone_place__isnull=True) | Q(phone_place__gte=1),
                 name="appointments_phone_place_positive",
+            ),
+            # The same cap per identified person (appointments.rules.appointment_book).
+            models.UniqueConstraint(
+                fields=["citizen", "citizen_place"],
+                condition=Q(citizen_place__isnull=False),
+                name="appointments_one_booking_per_citizen_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(citizen_place__isnull=True)
+                | Q(citizen_place__gte=1, citizen__isnull=False),
+                name="appointments_citizen_place_positive",
             ),
         ]
         indexes = [models.Index(fields=["status"]), models.Index(fields=["phone"])]

@@ -62,6 +62,7 @@ TOO_LATE = "too_late"
 NOT_ACTIVE = "not_active"
 ALREADY_BOOKED = "already_booked"
 PHONE_CAP = "phone_cap"
+PERSON_CAP = "person_cap"
 BUSY = "busy"
 
 error = ErrorCatalogue(
@@ -77,6 +78,10 @@ error = ErrorCatalogue(
             "This number already has %(count)s upcoming appointments: %(bookings)s. To book "
             "another, cancel or move one of them with the link in its confirmation, or "
             "find it with its booking reference."
+        ),
+        PERSON_CAP: _(
+            "You already have %(count)s upcoming appointments: %(bookings)s. To book "
+            "another, cancel or move one of them on your page."
         ),
         BUSY: _("Many people are booking right now. Please try again."),
     }
@@ -266,19 +271,22 @@ def appointment_book(
     source=None,
     submission_token=None,
     cap_override_reason="",
+    citizen=None,
 ):
     """Book one place of ``slot``. Raises ValidationError (code ``slot_taken`` when the
     last place went to someone else). ``booked_by`` None means the citizen on the web,
     for whom the booking window applies. A ``submission_token`` that has already booked
     (a second click on the same page) raises ``already_booked``. A number holds at most
     APPOINTMENTS_PER_PHONE upcoming bookings (``phone_cap``), unless staff allowed to
-    give a ``cap_override_reason`` do so (recorded on the booking). ``source`` says
-    through what it was booked (default: the web, or phone staff when ``booked_by``)."""
+    give a ``cap_override_reason`` do so (recorded on the booking); an identified
+    ``citizen`` (``citizens.Citizen``) holds at most as many (``person_cap``), whatever
+    numbers they give. ``source`` says through what it was booked (default: the web, or
+    phone staff when ``booked_by``)."""
     now = timezone.now()
     if source is None:
         source = Appointment.Source.WEB if booked_by is None else Appointment.Source.PHONE_STAFF
     phone = parse_phone(phone, field="phone")
-    citizen = booked_by is None
+    web = booked_by is None  # the booking window applies
     for _attempt in range(MAX_WRITE_ATTEMPTS):
         appointment = Appointment(
             slot=slot,
@@ -294,15 +302,18 @@ def appointment_book(
             updated_by=booked_by,
             submission_token=submission_token or "",
             cap_override_reason=cap_override_reason,
+            citizen=citizen,
         )
         # The fields only: the rows they point to, the uniqueness of the reference and
         # the token, and the check constraints are the database's (the INSERT below).
-        appointment.clean_fields(exclude=["slot", "topic", "submission_token"])
+        appointment.clean_fields(exclude=["slot", "topic", "submission_token", "citizen"])
         try:
             with transaction.atomic():
-                _take_bookable_place(slot, now=now, citizen=citizen)
+                _take_bookable_place(slot, now=now, citizen=web)
                 if not cap_override_reason:
                     appointment.phone_place = _phone_place(phone, now)
+                    if citizen is not None:
+                        appointment.citizen_place = _citizen_place(citizen, now)
                 appointment.save(force_insert=True)
                 notices.notify_citizen(appointment, notices.CONFIRMED)
         except IntegrityError:
@@ -452,6 +463,22 @@ def _phone_place(phone, now):
     return place
 
 
+def _citizen_place(citizen, now):
+    """``_phone_place`` for an identified person: the lowest free place among their
+    upcoming active bookings, or the PERSON_CAP error that lists them. The unique
+    ``(citizen, citizen_place)`` constraint settles a race for the last place."""
+    mine = Appointment.objects.filter(citizen=citizen, citizen_place__isnull=False)
+    mine.filter(slot__starts_at__lte=now).update(citizen_place=None)
+    taken = set(mine.values_list("citizen_place", flat=True))
+    place = next((p for p in range(1, phone_cap() + 1) if p not in taken), None)
+    if place is None:
+        upcoming = mine.select_related("slot__office").order_by("slot__starts_at")
+        raise error(
+            PERSON_CAP, count=len(taken), bookings=lazy(_list_bookings, str)(list(upcoming))
+        )
+    return place
+
+
 def _list_bookings(appointments):
     return "; ".join(
         f"{hours.format_datetime(a.slot.starts_at)} {a.slot.office}" for a in appointments
@@ -492,8 +519,16 @@ def appointment_cancel(*, appointment, by=None):
         appointment.cancelled_at = timezone.now()
         appointment.updated_by = by
         appointment.phone_place = None  # the number may book another
+        appointment.citizen_place = None  # and so may the person
         appointment.save(
-            update_fields=["status", "cancelled_at", "updated_by", "updated_at", "phone_place"]
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "updated_by",
+                "updated_at",
+                "phone_place",
+                "citizen_place",
+            ]
         )
         _release_place(appointment.slot)
         notices.notify_citizen(appointment, notices.CANCELLED)
@@ -717,6 +752,8 @@ def appointments_purge(*, before):
         email="",
         note="",
         phone_place=None,
+        citizen=None,
+        citizen_place=None,
         manage_token_hash=None,
         manage_token_sealed="",
         anonymised_at=timezone.now(),

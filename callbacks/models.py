@@ -103,6 +103,17 @@ class CallbackRequest(PrivateLink):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # The identified citizen who left the request (None: left without logging in, or by
+    # staff): the queue shows it, so the agent knows who they are calling.
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callback_requests",
+        verbose_name=_("identified citizen"),
+        editable=False,
+    )
     # Set when a change of the phone-service hours removed the window (the citizen is
     # told to ask for a new time; staff may still call); cleared if it comes back.
     affected_at = models.DateTimeField(_("affected by a closure"), null=True, blank=True)

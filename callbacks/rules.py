@@ -273,7 +273,7 @@ def open_request_error():
     return error(OPEN_REQUEST_EXISTS, field="phone")
 
 
-def _create_once(*, phone, start, topic, language, message, now):
+def _create_once(*, phone, start, topic, language, message, now, citizen):
     _check_window(start, now)
     callbacks_expire(phone=phone, now=now)
     existing = CallbackRequest.objects.open().filter(phone=phone).first()
@@ -291,6 +291,7 @@ def _create_once(*, phone, start, topic, language, message, now):
         topic=topic,
         language=language,
         message=message,
+        citizen=citizen,
     )
     # The constraints are checked by the database below (under the race); full_clean
     # checks the fields.
@@ -300,10 +301,11 @@ def _create_once(*, phone, start, topic, language, message, now):
     return callback
 
 
-def callback_create(*, phone, window_start, topic, language, message="", now=None):
+def callback_create(*, phone, window_start, topic, language, message="", now=None, citizen=None):
     """Store a callback request for the window starting at ``window_start`` (aware, or a
-    form value "YYYY-MM-DDTHH:MM"). Raises ValidationError (field -> message) when a
-    rule says no, also when another request won the race for the last place."""
+    form value "YYYY-MM-DDTHH:MM"), left by the identified ``citizen`` if given. Raises
+    ValidationError (field -> message) when a rule says no, also when another request
+    won the race for the last place."""
     start = window_start
     if not isinstance(start, datetime.datetime):
         start = parse_window_key(start)
@@ -324,6 +326,7 @@ def callback_create(*, phone, window_start, topic, language, message="", now=Non
                     language=language,
                     message=message or "",
                     now=now or timezone.now(),
+                    citizen=citizen,
                 )
         except IntegrityError:
             # Another request took this place or this phone number first: look again.
@@ -544,6 +547,7 @@ def callbacks_purge(*, before, now=None):
         return stale.update(
             phone="",
             message="",
+            citizen=None,
             manage_token_hash=None,
             manage_token_sealed="",
             anonymised_at=now,

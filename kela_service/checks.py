@@ -95,3 +95,48 @@ def production_services(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def citizen_identification(app_configs, **kwargs):
+    """In production the development identity provider is off (anyone could log in as
+    any test person), the real provider is configured, and the identity hashes have a
+    key of their own."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.OIDC_DEV_PROVIDER:
+        errors.append(
+            Error(
+                "OIDC_DEV_PROVIDER is on: anyone could log in as a test person at /dev-idp/.",
+                hint="Unset OIDC_DEV_PROVIDER (or set it to false) in production.",
+                id="kela_service.E020",
+            )
+        )
+    missing = [
+        name
+        for name, value in (
+            ("OIDC_ISSUER", settings.OIDC_ISSUER or settings.OIDC_DISCOVERY_URL),
+            ("OIDC_CLIENT_ID", settings.OIDC_CLIENT_ID),
+            ("OIDC_CLIENT_SECRET", settings.OIDC_CLIENT_SECRET),
+        )
+        if not value
+    ]
+    if missing:
+        errors.append(
+            Error(
+                f"{', '.join(missing)} not set: citizens cannot log in.",
+                hint="Set OIDC_ISSUER (or OIDC_DISCOVERY_URL), OIDC_CLIENT_ID and "
+                "OIDC_CLIENT_SECRET to the identity broker's values.",
+                id="kela_service.E021",
+            )
+        )
+    if not settings.IDENTITY_KEY:
+        errors.append(
+            Error(
+                "IDENTITY_KEY is not set: citizens' identities cannot be hashed.",
+                hint="Set IDENTITY_KEY to a long random value, and keep it.",
+                id="kela_service.E022",
+            )
+        )
+    return errors

@@ -10,12 +10,13 @@ class StaffAwareLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, except on the staff pages.
 
     Public pages carry their language in the path (Finnish unprefixed, /sv/, /en/), so
-    an unprefixed path means Finnish. The admin and the staff pages have no prefix;
+    an unprefixed path means Finnish. The admin, the staff pages and the development
+    identity provider (/dev-idp/) have no prefix;
     there the language comes from the language cookie (set by the switcher on the public
     pages) or the browser's Accept-Language, Finnish when neither says.
     """
 
-    STAFF_PATHS = ("/admin/", "/staff/")
+    STAFF_PATHS = ("/admin/", "/staff/", "/dev-idp/")
 
     def process_request(self, request):
         if not request.path_info.startswith(self.STAFF_PATHS):

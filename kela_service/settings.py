@@ -6,11 +6,13 @@ block below. A ``.env`` file in the project folder is read if present.
 
 import base64
 import datetime
+import functools
 import hashlib
 import os
 from pathlib import Path
 
 import environ
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,6 +81,24 @@ env = environ.Env(
     PUBLIC_POST_RATE=(str, "20/10m"),
     PUBLIC_POST_NETWORK_RATE=(str, "100/10m"),
     STAFF_LOGIN_RATE=(str, "30/10m"),
+    # Citizen login by OpenID Connect (citizens/oidc.py): the provider's issuer (its
+    # discovery document at <issuer>/.well-known/openid-configuration) or the discovery
+    # URL itself, this app's client id and secret, the scope asked for, and the ID token
+    # claim that carries the personal identity code.
+    OIDC_ISSUER=(str, ""),
+    OIDC_DISCOVERY_URL=(str, ""),
+    OIDC_CLIENT_ID=(str, ""),
+    OIDC_CLIENT_SECRET=(str, ""),
+    OIDC_SCOPE=(str, "openid profile"),
+    OIDC_IDENTITY_CLAIM=(str, "personal_identity_code"),
+    # The development identity provider at /dev-idp/ (dev_identity/): on by default
+    # with DEBUG and in the tests, never in production (check --deploy fails).
+    OIDC_DEV_PROVIDER=(bool, None),
+    # The key of the citizens' identity hashes (HMAC of the personal identity code);
+    # required outside DEBUG and tests; keep it, or nobody is recognised again.
+    IDENTITY_KEY=(str, ""),
+    # Minutes without activity after which an identified citizen is logged out.
+    CITIZEN_IDLE_MINUTES=(int, 15),
     # Reverse proxies in front of the app that append to X-Forwarded-For (0 = none).
     NUM_PROXIES=(int, 0),
     # Test database name, so that parallel runs on one machine do not collide.
@@ -124,6 +144,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Before oauth2_provider: its templates override the toolkit's.
+    "dev_identity",
+    "oauth2_provider",
     "kela_service",
     "offices",
     "notifications",
@@ -143,6 +166,8 @@ MIDDLEWARE = [
     # Staff and admin pages (and their CSV) are never stored by a browser or proxy.
     "accounts.middleware.StaffNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The development identity provider's own session under /dev-idp/ (404 when off).
+    "dev_identity.middleware.DevProviderMiddleware",
     "kela_service.middleware.StaffAwareLocaleMiddleware",
     "kela_service.middleware.ClientAddressMiddleware",
     "kela_service.middleware.RejectNulBytesMiddleware",
@@ -432,3 +457,67 @@ PUBLIC_POST_RATE = env("PUBLIC_POST_RATE")
 PUBLIC_POST_NETWORK_RATE = env("PUBLIC_POST_NETWORK_RATE")
 STAFF_LOGIN_RATE = env("STAFF_LOGIN_RATE")
 NUM_PROXIES = env("NUM_PROXIES")
+
+# Identified citizens (citizens/identity.py, citizens/oidc.py). Without IDENTITY_KEY or
+# the OIDC settings outside DEBUG and the tests, check --deploy fails.
+IDENTITY_KEY = env("IDENTITY_KEY")
+if not IDENTITY_KEY and not PRODUCTION:
+    IDENTITY_KEY = "insecure-development-identity-key-for-debug-and-tests"
+CITIZEN_IDLE_MINUTES = env("CITIZEN_IDLE_MINUTES")
+OIDC_DEV_PROVIDER = env("OIDC_DEV_PROVIDER")
+if OIDC_DEV_PROVIDER is None:
+    OIDC_DEV_PROVIDER = not PRODUCTION
+OIDC_ISSUER = env("OIDC_ISSUER")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_SCOPE = env("OIDC_SCOPE")
+OIDC_IDENTITY_CLAIM = env("OIDC_IDENTITY_CLAIM")
+if OIDC_DEV_PROVIDER:
+    # The development provider, mounted at /dev-idp/ in this process (the tests point
+    # OIDC_ISSUER at their live server).
+    OIDC_ISSUER = OIDC_ISSUER or f"{SITE_URL}/dev-idp/o"
+    OIDC_CLIENT_ID = OIDC_CLIENT_ID or "kela-service-dev"
+    OIDC_CLIENT_SECRET = OIDC_CLIENT_SECRET or "kela-service-dev-secret"
+
+
+@functools.cache
+def _dev_provider_key():
+    """The development provider's RSA key: new in each process (it signs ID tokens for
+    test persons only; serve the provider from one process, as runserver does)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+# django-oauth-toolkit: the development identity provider (dev_identity/), with
+# OpenID Connect, PKCE, short-lived codes and RP-initiated logout.
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": lazy(_dev_provider_key, str)() if OIDC_DEV_PROVIDER else "",
+    "OAUTH2_VALIDATOR_CLASS": "dev_identity.provider.Validator",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Name, birth date, identity code"},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 300,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "ALLOW_LOCALHOST_LOOPBACK": True,
+    # The development app answers on http://127.0.0.1 and http://localhost.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if OIDC_DEV_PROVIDER else ["https"],
+    # RFC 9700 (the OAuth 2.0 security BCP) throughout.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+}

@@ -62,6 +62,8 @@ def menu(request, today):
             (_("Callback queue"), reverse("callback_queue:queue")),
             (_("Callbacks of the day"), reverse("callback_queue:summary")),
         ]
+    if user.has_perm("citizens.identify_caller"):
+        tools.append((_("Identify a caller"), reverse("staff_identify")))
     if user.has_perm(appointment_roles.BOOK_FOR_CUSTOMER_PERMISSION):
         tools.append((_("Book for a customer"), reverse("desk:book")))
     # The admin only for those who would find something there (not office staff).

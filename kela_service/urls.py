@@ -4,8 +4,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from appointments.views import public as appointments_public
+from citizens import views as citizens_views
+from dev_identity.urls import root_patterns as dev_identity_patterns
 
-from . import staff_home, views
+from . import identify, staff_home, views
 from .api import api
 
 # An unreachable database gets a 503 page asking to try again (kela_service.views).
@@ -30,9 +32,16 @@ urlpatterns = [
     # The enrolment of a second factor, for staff whose account has none yet.
     path("staff/", include("accounts.urls")),
     path("staff/callbacks/", include("callbacks.staff_urls")),
+    path("staff/identify/", identify.identify, name="staff_identify"),
     path("staff/", include("desk.urls")),
     path("staff/", include("reports.urls")),
     path("staff/", include("appointments.staff_urls")),
+    # The identity provider sends citizens back to these fixed URLs (no language
+    # prefix: they are registered there as they are).
+    path("identity/callback/", citizens_views.callback, name="identity_callback"),
+    path("identity/logged-out/", citizens_views.logged_out, name="identity_logged_out"),
+    # The development identity provider (404 unless OIDC_DEV_PROVIDER).
+    *dev_identity_patterns,
 ]
 
 # Public pages: Finnish at /, Swedish at /sv/, English at /en/.
@@ -43,5 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include("offices.urls")),
     path("appointments/", include("appointments.urls")),
     path("callbacks/", include("callbacks.urls")),
+    path("my/", views.my_page, name="my"),
+    path("my/", include("citizens.urls")),
     prefix_default_language=False,
 )

@@ -3,16 +3,21 @@ import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from appointments.models import Appointment
+from callbacks.models import CallbackRequest
+from citizens import identity
 from offices import services
 from offices.models import Office
 
@@ -37,6 +42,50 @@ def home(request):
         "places": services.office_services(places),
     }
     return render(request, "home.html", context)
+
+
+def person_bookings(citizen):
+    """(appointments, callback requests) of an identified citizen: made while identified,
+    or with a number they have proven on their page."""
+    phones = identity.proven_phones(citizen)
+    appointments = Appointment.objects.filter(
+        Q(citizen=citizen) | Q(phone__in=phones)
+    ).select_related("slot__office", "topic")
+    callbacks = (
+        CallbackRequest.objects.filter(Q(citizen=citizen) | Q(phone__in=phones))
+        .select_related("topic")
+        .order_by("-window_start", "-pk")
+    )
+    return appointments, callbacks
+
+
+@never_cache
+@require_GET
+def my_page(request):
+    """The identified citizen's own page: who they are, their appointments and callback
+    requests made while identified (upcoming first), and the way to log in if they are
+    not (``citizens.views``)."""
+    citizen = identity.current(request)
+    if getattr(request, "citizen_timed_out", False):
+        messages.info(
+            request,
+            _("You were logged out after %(minutes)s minutes without activity.")
+            % {"minutes": settings.CITIZEN_IDLE_MINUTES},
+        )
+    context = {"citizen": citizen}
+    if citizen is not None:
+        now = timezone.now()
+        appointments, callbacks = person_bookings(citizen)
+        appointments = appointments.order_by("slot__starts_at", "pk")
+        context.update(
+            upcoming=[a for a in appointments if a.is_active and a.slot.starts_at > now],
+            past=[a for a in appointments if not a.is_active or a.slot.starts_at <= now][::-1],
+            open_callbacks=[c for c in callbacks if c.status in CallbackRequest.OPEN_STATUSES],
+            closed_callbacks=[
+                c for c in callbacks if c.status not in CallbackRequest.OPEN_STATUSES
+            ],
+        )
+    return render(request, "my.html", context)
 
 
 def accessibility(request):

@@ -49,6 +49,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Finnish): a request to an /en/ or /sv/
+    page leaves its language active in the thread, and a message formatted eagerly in
+    a later test would otherwise depend on which tests ran before it in that worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _sms_in_memory(settings):
     """SMS go to ``notifications.sms.memory_outbox`` unless a test says otherwise."""
     settings.SMS_URL = "memory://"
@@ -144,6 +154,48 @@ def office_staff(offices):
     user = UserFactory(username="tornio-staff", groups=["Office staff"])
     offices["tornio"].staff.add(user)
     return user
+
+
+@pytest.fixture
+def citizen(db):
+    """An identified citizen: the development provider's test person Matti Meikäläinen
+    (as after his first login; only the keyed hash of his code is stored)."""
+    from citizens.identity import citizen_identify
+    from dev_identity.persons import BY_KEY
+
+    person = BY_KEY["matti"]
+    return citizen_identify(identity_code=person.identity_code, name=person.name)
+
+
+@pytest.fixture
+def identify(client, db):
+    """``identify(citizen)``: the citizen is logged in in the test client's session, as
+    after the login by the identity provider."""
+    from django.utils import timezone
+
+    from citizens.identity import SESSION_KEY
+
+    def log_in(someone):
+        session = client.session
+        session[SESSION_KEY] = {"id": someone.pk, "seen": timezone.now().timestamp()}
+        session.save()
+        return someone
+
+    return log_in
+
+
+@pytest.fixture
+def dev_idp(live_server, settings):
+    """The development identity provider on the live server, and the app's OIDC client
+    pointed at it over HTTP: the live server's URL."""
+    from citizens import oidc
+
+    settings.OIDC_DEV_PROVIDER = True
+    settings.OIDC_ISSUER = f"{live_server.url}/dev-idp/o"
+    settings.OIDC_DISCOVERY_URL = ""
+    oidc._clients.clear()
+    yield live_server.url
+    oidc._clients.clear()
 
 
 @pytest.fixture

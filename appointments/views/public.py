@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from citizens import identity
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
 from offices import hours, services
@@ -299,9 +300,10 @@ def details(request):
     if not form.is_valid():
         return _back(request, form)
     choice = Choice.of(form.cleaned_data)
-    booking = BookingForm(
-        initial={"slot": choice.slot, "topic": choice.topic, "language": get_language()[:2]}
-    )
+    initial = {"slot": choice.slot, "topic": choice.topic, "language": get_language()[:2]}
+    if citizen := identity.current(request):
+        initial["name"] = citizen.name  # identified: the name is known
+    booking = BookingForm(initial=initial)
     return _render_details(request, booking, choice)
 
 
@@ -322,7 +324,9 @@ def confirm(request):
     if not where.is_valid():
         return _back(request, where)
     choice = Choice.of(where.cleaned_data)
-    form = BookingForm(request.POST, known=[choice.slot, choice.topic])
+    form = BookingForm(
+        request.POST, known=[choice.slot, choice.topic], identified=identity.current(request)
+    )
     action = ActionForm(request.POST).chosen()
     if action == ActionForm.EDIT or not form.is_valid():
         # A double click on "Book" after the first one booked: that booking.

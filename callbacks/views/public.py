@@ -3,11 +3,13 @@ its cancellation. The private link (reference and a random token) is the secret.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from citizens import identity
 from citizens.forms import ActionForm
 from citizens.views import phone_proof
 from offices.links import UnknownLink
@@ -27,7 +29,7 @@ def request_callback(request):
     if request.method != "POST":
         form = CallbackForm(initial={"language": (request.LANGUAGE_CODE or "fi")[:2]})
         return render(request, "callbacks/request_form.html", {"form": form})
-    form = CallbackForm(request.POST)
+    form = CallbackForm(request.POST, identified=identity.current(request))
     action = ActionForm(request.POST).chosen()
     if action != ActionForm.EDIT and form.is_valid():
         proof = phone_proof(request, form.cleaned_data["phone"], action=action)
@@ -98,3 +100,23 @@ def lost_link(request):
     callback = rules.callback_link_renew(phone=phone)
     context = {"form": form, "phone": phone, "callback": callback, "sent": True}
     return render(request, "callbacks/lost_link.html", context)
+
+
+@require_POST
+def identified_cancel(request, reference):
+    """An identified citizen cancels one of their own requests from their page (no
+    private link needed: their login shows it is theirs)."""
+    citizen = identity.current(request)
+    callback = CallbackRequest.objects.filter(reference=reference[:32]).first()
+    if citizen is None or callback is None:
+        raise Http404
+    number = callback.phone.as_e164 if callback.phone else ""
+    if callback.citizen_id != citizen.pk and number not in identity.proven_phones(citizen):
+        raise Http404
+    try:
+        rules.callback_cancel(callback=callback)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your callback request has been cancelled."))
+    return redirect("my")

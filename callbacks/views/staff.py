@@ -36,7 +36,8 @@ def queue(request):
         total=Count("pk"), overdue=Count("pk", filter=Q(window_end__lt=now))
     )
     paginator = Paginator(
-        open_requests.select_related("topic", "handled_by").by_due_time(), QUEUE_PAGE_SIZE
+        open_requests.select_related("topic", "handled_by", "citizen").by_due_time(),
+        QUEUE_PAGE_SIZE,
     )
     # The count is known: the paginator need not ask the database again.
     paginator.count = counts["total"]

@@ -183,3 +183,41 @@ def test_dockerfile_gunicorn__listens_on_loopback_and_trusts_only_it(tmp_path):
     assert command[0] == "gunicorn"
     assert config["bind"] == "['127.0.0.1:8000']", result.stdout + result.stderr
     assert config["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
+
+
+def test_check_deploy__development_identity_provider_on__fails(tmp_path):
+    env = production_env(tmp_path, OIDC_DEV_PROVIDER="true")
+
+    result = manage(env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "kela_service.E020" in result.stderr
+    assert "OIDC_DEV_PROVIDER is on" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"])
+def test_check_deploy__without_an_oidc_setting__fails(tmp_path, missing):
+    result = manage(production_env(tmp_path, **{missing: None}), "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "kela_service.E021" in result.stderr
+    assert missing in result.stderr
+
+
+def test_check_deploy__oidc_discovery_url_instead_of_issuer__passes(tmp_path):
+    env = production_env(
+        tmp_path,
+        OIDC_ISSUER=None,
+        OIDC_DISCOVERY_URL="https://tunnistus.kela.example/.well-known/openid-configuration",
+    )
+
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy__without_identity_key__fails(tmp_path):
+    result = manage(production_env(tmp_path, IDENTITY_KEY=None), "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "kela_service.E022" in result.stderr

@@ -82,6 +82,7 @@ def test_phone_staff__queue_booking_admin_and_the_phone_service(
     assert "/staff/book/" in urls
     assert "/admin/" in urls
     assert "/staff/phone/statistics/" in urls
+    assert "/staff/identify/" in urls
     assert not any(url.startswith(("/staff/tornio", "/staff/kemi")) for url in urls)
     assert set(opened(client, urls).values()) == {200}
 

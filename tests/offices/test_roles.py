@@ -34,6 +34,7 @@ def test_after_migrate__phone_service_has_each_apps_share():
         "callbacks.change_callbackrequest",
         "callbacks.view_callbackattempt",
         "callbacks.view_callbackrequest",
+        "citizens.identify_caller",
         "desk.add_oralapplication",
         "desk.view_oralapplication",
         "notifications.view_message",
