@@ -45,12 +45,12 @@ def test_anonymous__asked_for_the_code(client, offices, pin_clock, topic):
 
 
 def test_staff_queue__identified_request_marked(
-    client, friday, topic, citizen, identify, phone_staff, make_callback
+    client, friday, topic, citizen, identify, phone_staff, make_callback, staff_login
 ):
     identify(citizen)
     client.post("/en/callbacks/", form_data(topic, phone="050 765 4321"))
     make_callback(CallbackRequest.objects.get().window_start, phone="040 111 2222")
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
 
     queue = client.get("/staff/callbacks/")
 

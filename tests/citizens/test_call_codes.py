@@ -63,6 +63,7 @@ def test_call_code__three_a_day__the_fourth_refused__tomorrow_again(
     assert "already ordered 3 codes today" in response.text
     assert CallCode.objects.count() == 3
     pin_clock(NOON + datetime.timedelta(days=1))
+    client.cookies.clear()  # yesterday's session has expired (SESSION_COOKIE_AGE, 8 h)
     identify(citizen)
     assert _order(client)
 
@@ -123,14 +124,14 @@ def _identify(client, code, born="1.1.1950"):
     return client.post("/staff/identify/", data, headers={"Accept-Language": "en"})
 
 
-def test_identify__anonymous__to_login__office_staff__403(client, office_staff):
+def test_identify__anonymous__to_login__office_staff__403(client, office_staff, staff_login):
     assert client.get("/staff/identify/")["Location"].startswith("/admin/login/")
-    client.force_login(office_staff)
+    staff_login(office_staff)
     assert client.get("/staff/identify/").status_code == 403
 
 
 def test_identify__phone_staff__name_birth_date_bookings__code_used_up(
-    client, code, citizen, phone_staff, offices
+    client, code, citizen, phone_staff, offices, staff_login
 ):
     slot = Slot.objects.create(
         office=offices["tornio"],
@@ -146,7 +147,7 @@ def test_identify__phone_staff__name_birth_date_bookings__code_used_up(
         topic=Topic.objects.first(),
         citizen=citizen,
     )
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
 
     response = _identify(client, code)
 
@@ -168,8 +169,8 @@ def test_identify__phone_staff__name_birth_date_bookings__code_used_up(
     assert "Matti" not in again.text
 
 
-def test_identify__right_code_wrong_birth_date__refused(client, code, phone_staff):
-    client.force_login(phone_staff)
+def test_identify__right_code_wrong_birth_date__refused(client, code, phone_staff, staff_login):
+    staff_login(phone_staff)
 
     response = _identify(client, code, born="2.1.1950")
 
@@ -177,15 +178,17 @@ def test_identify__right_code_wrong_birth_date__refused(client, code, phone_staf
     assert CallCode.objects.get().closed_at is None
 
 
-def test_identify__expired_code__refused(client, code, phone_staff, pin_clock):
+def test_identify__expired_code__refused(client, code, phone_staff, pin_clock, staff_login):
     pin_clock(NOON + datetime.timedelta(minutes=31))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
 
     assert "No valid code matches" in _identify(client, code).text
 
 
-def test_identify__five_wrong_in_a_row__locked_five_minutes(client, code, phone_staff, pin_clock):
-    client.force_login(phone_staff)
+def test_identify__five_wrong_in_a_row__locked_five_minutes(
+    client, code, phone_staff, pin_clock, staff_login
+):
+    staff_login(phone_staff)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         _identify(client, wrong)
@@ -201,11 +204,11 @@ def test_identify__five_wrong_in_a_row__locked_five_minutes(client, code, phone_
     ]
     # Another staff member is not locked.
     other = UserFactory(username="phone-2", groups=["Phone service"])
-    client.force_login(other)
+    staff_login(other)
     assert client.get("/staff/identify/").status_code == 200
     # After five minutes the first may try again.
     pin_clock(NOON + datetime.timedelta(minutes=5, seconds=1))
-    client.force_login(phone_staff)
+    staff_login(phone_staff)
     assert "Matti Meikäläinen" in _identify(client, code).text
 
 
@@ -226,8 +229,8 @@ def test_identify__a_success_breaks_the_run(client, citizen, phone_staff, pin_cl
 @pytest.mark.parametrize(
     "data", [{}, {"code": "12345", "birth_date": "1.1.1950"}, {"code": "abcdef"}, {"code": "\x00"}]
 )
-def test_identify__bad_input__form_errors_no_attempt(client, phone_staff, data):
-    client.force_login(phone_staff)
+def test_identify__bad_input__form_errors_no_attempt(client, phone_staff, data, staff_login):
+    staff_login(phone_staff)
 
     response = client.post("/staff/identify/", data)
 
@@ -235,13 +238,15 @@ def test_identify__bad_input__form_errors_no_attempt(client, phone_staff, data):
     assert not IdentifyAttempt.objects.exists()
 
 
-def test_attempts__in_the_admin_for_superusers_only(client, code, phone_staff, superuser):
-    client.force_login(phone_staff)
+def test_attempts__in_the_admin_for_superusers_only(
+    client, code, phone_staff, superuser, staff_login
+):
+    staff_login(phone_staff)
     _identify(client, code)
     url = "/admin/citizens/identifyattempt/"
     assert client.get(url).status_code in (302, 403)
 
-    client.force_login(superuser)
+    staff_login(superuser)
     response = client.get(url)
 
     assert response.status_code == 200

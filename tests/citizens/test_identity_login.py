@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from citizens.identity import SESSION_KEY, identity_hash
 from citizens.models import Citizen
@@ -82,8 +84,8 @@ def test_citizen_login__is_no_django_user__no_admin_no_staff(client, dev_idp):
     assert client.get("/staff/callbacks/")["Location"].startswith("/admin/login/")
 
 
-def test_staff_login__is_no_citizen(client, db, phone_staff):
-    client.force_login(phone_staff)
+def test_staff_login__is_no_citizen(client, db, phone_staff, staff_login):
+    staff_login(phone_staff)
 
     page = client.get("/my/")
 
@@ -94,6 +96,7 @@ def test_staff_login__is_no_citizen(client, db, phone_staff):
 def test_one_browser__provider_and_app_keep_their_own_sessions(dev_idp, superuser):
     """Staff logged in to the admin, then a citizen login and a logout at the provider in
     the same browser: the provider's cookie is its own and the staff login stays."""
+    app = TOTPDevice.objects.create(user=superuser, name="Phone", confirmed=True)
     browser = requests.Session()
     login_page = browser.get(f"{dev_idp}/admin/login/")
     browser.post(
@@ -102,6 +105,7 @@ def test_one_browser__provider_and_app_keep_their_own_sessions(dev_idp, superuse
             "csrfmiddlewaretoken": CSRF.search(login_page.text)[1],
             "username": "root",
             "password": "correct horse battery staple",
+            "otp_token": f"{totp(app.bin_key):06d}",
         },
     )
     assert browser.get(f"{dev_idp}/admin/", allow_redirects=False).status_code == 200

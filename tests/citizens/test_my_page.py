@@ -58,8 +58,10 @@ def test_idle__activity_keeps_the_login(client, citizen, identify, pin_clock):
         assert "Matti" in client.get("/my/").text
 
 
-def test_logout__only_the_citizen__staff_login_stays(client, citizen, identify, phone_staff):
-    client.force_login(phone_staff)
+def test_logout__only_the_citizen__staff_login_stays(
+    client, citizen, identify, phone_staff, staff_login
+):
+    staff_login(phone_staff)
     identify(citizen)
 
     client.post("/my/logout/")

@@ -20,9 +20,9 @@ from tests.e2e.conftest import LANGUAGE_PREFIXES, admin_login, assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXT = {
-    "fi": {"continue": "Jatka", "confirm": "Vahvista varaus"},
-    "sv": {"continue": "Fortsätt", "confirm": "Bekräfta bokningen"},
-    "en": {"continue": "Continue", "confirm": "Confirm booking"},
+    "fi": {"continue": "Jatka", "book": "Varaa aika"},
+    "sv": {"continue": "Fortsätt", "book": "Boka tiden"},
+    "en": {"continue": "Continue", "book": "Book the appointment"},
 }
 
 
@@ -65,15 +65,15 @@ def test_identified_citizen__books_calls_back_orders_a_code__staff_identify(
     page.goto(f"{prefix}/appointments/?office=phone")
     page.locator("input[name=topic]").first.check()
     continue_(page, text)
-    page.locator("input[name=day]").first.check()
-    continue_(page, text)
+    # Day and time on one page (the calendar), then the details with Book.
+    page.locator("table.month td.free a").last.click()
+    page.wait_for_load_state()
     page.locator("input[name=slot]").first.check()
     continue_(page, text)
     assert page.input_value("#id_name") == "Matti Meikäläinen"
     page.fill("#id_phone", "040 765 4321")
-    continue_(page, text)
+    page.get_by_role("button", name=text["book"], exact=True).click()
     assert page.locator("#id_code").count() == 0
-    page.get_by_role("button", name=text["confirm"]).click()
     page.wait_for_url(re.compile(r".*/appointments/booked/[-\w]+/$"))
     appointment = Appointment.objects.get()
     assert appointment.citizen == Citizen.objects.get()
