@@ -97,6 +97,9 @@ class StartForm(forms.Form):
             "office"
         )
         self.fields["visit"].queryset = Visit.objects.filter(office__in=offices, served_by=user)
+        # A callback request shows its number: only to those who may see the queue.
+        if not user.has_perm("callbacks.view_callbackrequest"):
+            self.fields["callback"].queryset = CallbackRequest.objects.none()
 
     @property
     def for_callback(self):

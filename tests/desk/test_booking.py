@@ -209,3 +209,18 @@ def test_book__slot_taken_meanwhile__error_on_the_time_details_kept(
     assert response.status_code == 200
     assert response.context["form"].has_error("slot")
     assert Appointment.objects.count() == 1
+
+
+def test_office_staff__a_callback_request_by_id__not_shown(
+    now, client, kemi_staff, topic, staff_login
+):
+    callback = callback_create(
+        phone="040 555 1234", window_start="2026-12-02T12:00", topic=topic, language="fi"
+    )
+    staff_login(kemi_staff)  # no right to the callback queue
+
+    page = client.get(BOOK, {"callback": callback.pk})
+
+    assert page.status_code == 200
+    assert callback.reference not in page.text
+    assert "555 1234" not in page.text
