@@ -47,10 +47,12 @@ def visible_offices(user):
     return allowed.distinct()
 
 
-def booking_offices(user):
+def booking_offices(user, *, directing=False):
     """Where ``user`` may book for a customer: phone staff and superusers every office,
-    office staff their own offices and the phone service."""
+    office staff their own offices and the phone service; every office too when
+    ``directing`` a walk-in customer from the info-point desk, whose work is sending
+    people to the service that suits them."""
     offices = Office.objects.active()
-    if user.is_superuser or user.groups.filter(name=PHONE_SERVICE).exists():
+    if directing or user.is_superuser or user.groups.filter(name=PHONE_SERVICE).exists():
         return offices
     return (offices.filter(staff=user) | offices.filter(kind=Office.Kind.PHONE_SERVICE)).distinct()

@@ -6,7 +6,8 @@ The next free times come first; typing narrows them (``appointments.rules.slots_
 from the callback request or desk visit the booking starts from; "Book" writes through
 the same form and rule as every other booking (``AppointmentForm``, ``appointment_book``),
 held to the same capacity and caps. From a callback request: three actions (open the
-screen, choose a time, Book).
+screen, choose a time, Book). Office staff book for their own offices and the phone
+service, and for every office when the booking is for the walk-in customer they serve.
 """
 
 from django.contrib import messages
@@ -41,11 +42,10 @@ def _source(user, start):
 def book(request):
     if not request.user.has_perm(appointment_roles.BOOK_FOR_CUSTOMER_PERMISSION):
         raise PermissionDenied
-    offices = appointment_roles.booking_offices(request.user)
-    start = StartForm(request.GET, offices=offices, user=request.user)
+    start = StartForm(request.GET, user=request.user)
     start.is_valid()  # a bad parameter is dropped, never a 500: cleaned_data holds the rest
     free = appointment_rules.bookable_slots(
-        Slot.objects.filter(office__in=offices), citizen=False
+        Slot.objects.filter(office__in=start.offices), citizen=False
     ).select_related("office")
     found = appointment_rules.slots_search(free, start.cleaned_data.get("q", ""))
     if office := start.cleaned_data.get("office"):

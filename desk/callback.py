@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from appointments.roles import visible_offices
 from callbacks.forms import StaffCallbackForm
 
 from . import roles
@@ -25,7 +24,7 @@ def may_request(user):
 def request_callback(request):
     if not may_request(request.user):
         raise PermissionDenied
-    start = StartForm(request.GET, offices=visible_offices(request.user), user=request.user)
+    start = StartForm(request.GET, user=request.user)
     start.is_valid()
     visit = start.for_visit
     initial = {"topic": visit.topic} if visit else {}

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from appointments import roles as appointment_roles
 from appointments.models import Slot
 from callbacks.models import CallbackRequest
 from offices.forms import IdChoiceField, RuleWriteMixin
@@ -89,14 +90,21 @@ class StartForm(forms.Form):
     )
     next = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, offices, user, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices
+        # Only a visit this user is serving (or served) at a desk starts a booking; it
+        # opens every office to them (``booking_offices``), so it is read first.
+        self.fields["visit"].queryset = Visit.objects.filter(served_by=user).select_related("topic")
+        try:
+            directing = self.fields["visit"].clean(self.data.get("visit")) is not None
+        except forms.ValidationError:
+            directing = False
+        self.offices = appointment_roles.booking_offices(user, directing=directing)
+        self.fields["office"].queryset = self.offices
         self.fields["office"].empty_label = _("All")
-        self.fields["slot"].queryset = Slot.objects.filter(office__in=offices).select_related(
+        self.fields["slot"].queryset = Slot.objects.filter(office__in=self.offices).select_related(
             "office"
         )
-        self.fields["visit"].queryset = Visit.objects.filter(office__in=offices, served_by=user)
         # A callback request shows its number: only to those who may see the queue.
         if not user.has_perm("callbacks.view_callbackrequest"):
             self.fields["callback"].queryset = CallbackRequest.objects.none()

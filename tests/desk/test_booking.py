@@ -145,6 +145,46 @@ def test_office_staff__own_office_and_phone_service_only(
     assert other_office.context["form"] is None  # not a slot this user may book
 
 
+def test_from_a_desk_visit__office_staff_direct_to_any_office(
+    now, client, kemi_staff, offices, topic, staff_login
+):
+    visit = Visit.objects.create(
+        office=offices["kemi"], topic=topic, called_at=NOW, served_by=kemi_staff
+    )
+    staff_login(kemi_staff)
+    tornio_slot = rules.bookable_slots(citizen=False).filter(office=offices["tornio"]).first()
+
+    ids = offered(client.get(BOOK, {"visit": visit.pk, "office": offices["tornio"].pk}))
+    booked = client.post(
+        f"{BOOK}?visit={visit.pk}&slot={tornio_slot.pk}", details(tornio_slot, topic)
+    )
+
+    assert ids and {s.office.slug for s in Slot.objects.filter(pk__in=ids)} == {"tornio"}
+    assert booked.status_code == 302
+    appointment = Appointment.objects.get()
+    assert (appointment.slot, appointment.source) == (tornio_slot, Appointment.Source.DESK)
+
+
+def test_someone_elses_desk_visit__opens_no_other_office(
+    now, client, kemi_staff, offices, topic, staff_login
+):
+    colleague = UserFactory(username="kollega", groups=["Office staff"])
+    visit = Visit.objects.create(
+        office=offices["kemi"], topic=topic, called_at=NOW, served_by=colleague
+    )
+    staff_login(kemi_staff)
+    tornio_slot = rules.bookable_slots(citizen=False).filter(office=offices["tornio"]).first()
+
+    page = client.get(BOOK, {"visit": visit.pk, "slot": tornio_slot.pk})
+    refused = client.post(
+        f"{BOOK}?visit={visit.pk}&slot={tornio_slot.pk}", details(tornio_slot, topic)
+    )
+
+    assert page.context["form"] is None
+    assert refused.status_code == 403
+    assert not Appointment.objects.exists()
+
+
 def test_screen__citizen_side_user_or_no_permission__403(now, client, staff_login):
     staff_login(UserFactory(username="nobody"))
 
