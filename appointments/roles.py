@@ -6,6 +6,11 @@ have no appointment permission in the admin, whose lists are not limited to an o
 The groups get these permissions from a ``post_migrate`` handler (``offices.roles``).
 """
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from offices.models import Office
 from offices.roles import OFFICE_STAFF, PHONE_SERVICE
 
@@ -45,6 +50,22 @@ def visible_offices(user):
     if user.groups.filter(name=PHONE_SERVICE).exists():
         allowed = allowed | offices.filter(kind=Office.Kind.PHONE_SERVICE)
     return allowed.distinct()
+
+
+def visible_office(user, slug):
+    """The office ``slug`` of a staff page, in one query: 404 when there is none, 403
+    when ``user`` may not see it (``visible_offices``)."""
+    office = (
+        Office.objects.active()
+        .filter(slug=slug)
+        .annotate(visible=Exists(visible_offices(user).filter(pk=OuterRef("pk"))))
+        .first()
+    )
+    if office is None:
+        raise Http404(_("No such office."))
+    if not office.visible:
+        raise PermissionDenied
+    return office
 
 
 def booking_offices(user, *, directing=False):

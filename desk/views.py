@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access.records import access_record
-from appointments.roles import visible_offices
+from appointments.roles import visible_office
 from offices import hours
 from offices.forms import IdChoiceField
 
@@ -26,7 +26,7 @@ QUEUE_LENGTH = 50
 def _desk_office(request, slug):
     if not request.user.has_perm(roles.DESK_PERMISSION):
         raise PermissionDenied
-    office = get_object_or_404(visible_offices(request.user), slug=slug)
+    office = visible_office(request.user, slug)
     if not rules.has_desk(office):
         raise Http404(_("This office has no info point."))
     return office

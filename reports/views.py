@@ -6,14 +6,14 @@ import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from appointments.models import Appointment
-from appointments.roles import visible_offices
+from appointments.roles import visible_office
 from desk.models import OralApplication, Visit
 from offices import hours
 from offices.forms import LocalDateField
@@ -122,7 +122,7 @@ def chart(days):
 @login_required
 @require_GET
 def statistics(request, office):
-    office = get_object_or_404(visible_offices(request.user), slug=office)
+    office = visible_office(request.user, office)
     form = WeekForm(request.GET)
     form.is_valid()
     day = form.cleaned_data.get("day") or hours.localdate()

@@ -12,14 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access.records import EXPORT, access_record
 from offices import hours
-from offices.models import Office
 from offices.spreadsheets import csv_response, text_cell
 
 from .. import notices, roles
@@ -27,13 +26,6 @@ from ..forms import MARKABLE, MarkForm
 from ..models import Appointment
 
 # A cell starting with one of these is a formula to a spreadsheet: neutralise it.
-
-
-def _office_for(request, slug):
-    office = get_object_or_404(Office.objects.active(), slug=slug)
-    if not roles.visible_offices(request.user).filter(pk=office.pk).exists():
-        raise PermissionDenied
-    return office
 
 
 def _parse_day(day):
@@ -56,7 +48,7 @@ def _day_appointments(office, day):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def day_list(request, office, day):
-    office = _office_for(request, office)
+    office = roles.visible_office(request.user, office)
     day = _parse_day(day)
     if request.method == "POST":
         return _mark(request, office, day)
@@ -153,7 +145,7 @@ def hours_minutes(appointment):
 def affected(request, office):
     """The office's bookings whose time a change of hours closed: who was told (SMS,
     e-mail: queued, sent, failed) and who still needs a call."""
-    office = _office_for(request, office)
+    office = roles.visible_office(request.user, office)
     appointments = list(
         Appointment.objects.affected()
         .for_office(office)
@@ -178,7 +170,7 @@ def affected(request, office):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def day_csv(request, office, day):
-    office = _office_for(request, office)
+    office = roles.visible_office(request.user, office)
     day = _parse_day(day)
     appointments = list(_day_appointments(office, day))
     access_record(request, appointments, action=EXPORT, office=office.slug, day=day)

@@ -159,16 +159,18 @@ def test_unknown_action__404(now, desk_client, action):
     assert desk_client.post(desk_url(), {"action": action}).status_code in (400, 404)
 
 
-def test_desk__other_office_staff__403_and_office_without_info_point__404(
+def test_desk__other_office_staff__403_office_without_info_point_or_unknown__404(
     now, client, office_staff, kemi_staff, staff_login
 ):
     staff_login(office_staff)  # Tornio's
     other_office = client.get(desk_url("kemi"))
     staff_login(UserFactory(username="both", is_superuser=True))
     no_info_point = client.get(desk_url("tornio"))
+    unknown = client.get(desk_url("atlantis"))
 
-    assert other_office.status_code == 404
+    assert other_office.status_code == 403
     assert no_info_point.status_code == 404
+    assert unknown.status_code == 404
 
 
 def test_desk__phone_staff__403(now, client, phone_staff, staff_login):

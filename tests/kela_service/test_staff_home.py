@@ -67,7 +67,7 @@ def test_office_staff__wrong_role_urls__closed(now, client, office_staff, staff_
         ],
     )
 
-    assert list(statuses.values()) == [403, 404, 404, 403]
+    assert list(statuses.values()) == [403, 403, 403, 403]
 
 
 def test_phone_staff__queue_booking_admin_and_the_phone_service(

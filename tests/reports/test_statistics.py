@@ -185,7 +185,8 @@ def test_page__office_staff__own_office_only(week, client, office_staff, staff_l
     staff_login(office_staff)  # Tornio's
 
     assert client.get(url("tornio")[0]).status_code == 200
-    assert client.get(url("kemi")[0]).status_code == 404
+    assert client.get(url("kemi")[0]).status_code == 403
+    assert client.get(url("atlantis")[0]).status_code == 404
 
 
 def test_page__anonymous__to_the_login(client, offices):
