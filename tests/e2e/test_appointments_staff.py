@@ -80,19 +80,3 @@ def test_office_staff__sees_the_day_list_and_marks_an_arrival(page, office_staff
     assert appointment.status == Appointment.Status.ARRIVED
     assert appointment.updated_by == office_staff
     assert_accessible(page)
-
-
-def test_staff_home__office_worker__their_tools_each_open(page, office_staff):
-    admin_login(page, "tornio-staff")
-
-    page.goto("/staff/")
-    links = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert_accessible(page)
-    for href in links:
-        page.goto(href)
-        assert page.locator("h1").count() == 1, href
-        assert_accessible(page)
-
-    assert "/staff/tornio/affected/" in links
-    assert "/staff/book/" in links
-    assert not any(href.startswith(("/staff/callbacks/", "/admin/")) for href in links)
