@@ -159,7 +159,8 @@ def test_from_a_desk_visit__office_staff_direct_to_any_office(
         f"{BOOK}?visit={visit.pk}&slot={tornio_slot.pk}", details(tornio_slot, topic)
     )
 
-    assert ids and {s.office.slug for s in Slot.objects.filter(pk__in=ids)} == {"tornio"}
+    assert ids
+    assert {s.office.slug for s in Slot.objects.filter(pk__in=ids)} == {"tornio"}
     assert booked.status_code == 302
     appointment = Appointment.objects.get()
     assert (appointment.slot, appointment.source) == (tornio_slot, Appointment.Source.DESK)
