@@ -18,6 +18,8 @@ request's headers and environment.
 """
 
 import os
+import shutil
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -46,3 +48,24 @@ accesslog = "-"
 # Not gunicorn's default of 0.0.0.0:$PORT when PORT is set: loopback only.
 bind = ["127.0.0.1:8000"]
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# /metrics sums the counters of every worker (prometheus_client's multiprocess mode): the
+# workers write them to one folder, fresh for each start of this gunicorn unless
+# PROMETHEUS_MULTIPROC_DIR names one. Set here, in the master, before a worker imports
+# the app.
+_own_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _own_metrics_dir = tempfile.mkdtemp(prefix="kela-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
+
+
+def child_exit(server, worker):
+    """A worker that ended leaves its live gauges out of later scrapes."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)

@@ -81,6 +81,9 @@ env = environ.Env(
     PUBLIC_POST_RATE=(str, "20/10m"),
     PUBLIC_POST_NETWORK_RATE=(str, "100/10m"),
     STAFF_LOGIN_RATE=(str, "30/10m"),
+    # /metrics for Prometheus (kela_service/metrics.py): the bearer token a scrape
+    # sends; unset, the endpoint answers 404.
+    METRICS_TOKEN=(str, ""),
     # Citizen login by OpenID Connect (citizens/oidc.py): the provider's issuer (its
     # discovery document at <issuer>/.well-known/openid-configuration) or the discovery
     # URL itself, this app's client id and secret, the scope asked for, and the ID token
@@ -160,6 +163,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # With its pair near the end: request counts and latency per view for /metrics
+    # (django-prometheus, kela_service/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kela_service.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -184,6 +190,8 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Sees each response as it leaves (Axes' lockout page included).
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as its documentation asks: turns a login refused for a lockout into the
     # lockout page (accounts.views.locked_out).
     "axes.middleware.AxesMiddleware",
@@ -366,7 +374,8 @@ PHONE_CODES_PER_NETWORK = env("PHONE_CODES_PER_NETWORK")
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
 if SECURE_SSL_REDIRECT is None:
     SECURE_SSL_REDIRECT = PRODUCTION
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and scrapes may reach gunicorn without the proxy (no HTTPS to redirect to).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
 if SECURE_HSTS_SECONDS is None:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if PRODUCTION else 0
@@ -456,6 +465,7 @@ ACCESS_RECORD_CLIENT_ADDRESS = "kela_service.ratelimit.client_address"
 PUBLIC_POST_RATE = env("PUBLIC_POST_RATE")
 PUBLIC_POST_NETWORK_RATE = env("PUBLIC_POST_NETWORK_RATE")
 STAFF_LOGIN_RATE = env("STAFF_LOGIN_RATE")
+METRICS_TOKEN = env("METRICS_TOKEN")
 NUM_PROXIES = env("NUM_PROXIES")
 
 # Identified citizens (citizens/identity.py, citizens/oidc.py). Without IDENTITY_KEY or

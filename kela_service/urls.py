@@ -7,7 +7,7 @@ from appointments.views import public as appointments_public
 from citizens import views as citizens_views
 from dev_identity.urls import root_patterns as dev_identity_patterns
 
-from . import identify, staff_home, views
+from . import identify, metrics, staff_home, views
 from .api import api
 
 # An unreachable database gets a 503 page asking to try again (kela_service.views).
@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # The private link of a booking as an SMS carries it: short, no language prefix.
     path("m/<slug:token>/", appointments_public.short_link, name="appointment_short_link"),
     path("i18n/setlang/", views.set_language, name="set_language"),
