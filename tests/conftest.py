@@ -273,3 +273,13 @@ def redis_down(settings, closed_port):
     }
     yield
     caches["default"].close()
+
+
+@pytest.fixture
+def fake_gatewayapi():
+    """A fake of GatewayAPI's SMS HTTP API on a free port (tests/notifications/)."""
+    from tests.notifications.fake_gatewayapi import FakeGatewayApi
+
+    server = FakeGatewayApi().start()
+    yield server
+    server.stop()

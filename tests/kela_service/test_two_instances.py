@@ -41,7 +41,6 @@ from notifications.models import Message, Status
 from offices import hours
 from offices.models import Topic
 from tests.faults import Gunicorn, request, server_env
-from tests.notifications.fake_gatewayapi import FakeGatewayApi
 from tests.workers import Workers, database_url
 
 pytestmark = [
@@ -73,19 +72,12 @@ def shared_redis():
 
 
 @pytest.fixture
-def sms_provider():
-    provider = FakeGatewayApi().start()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def machines(tmp_path, shared_redis, sms_provider):
+def machines(tmp_path, shared_redis, fake_gatewayapi):
     """Two instances of the app and two task-queue workers, as on two machines."""
     shared = {
         "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
-        "SMS_URL": sms_provider.sms_url(),
+        "SMS_URL": fake_gatewayapi.sms_url(),
         "EMAIL_URL": f"filemail:///{tmp_path / 'mail'}",  # environ drops one slash
     }
     web_env = server_env(
@@ -185,7 +177,7 @@ def wait_until_sent(workers, seconds=90):
 
 
 def test_two_instances_two_workers__capacity_rate_limit_notifications_cache(
-    offices, machines, sms_provider
+    offices, machines, fake_gatewayapi
 ):
     instances, workers = machines
     a, b = instances
@@ -225,7 +217,7 @@ def test_two_instances_two_workers__capacity_rate_limit_notifications_cache(
     # Exactly one confirmation SMS per booking, delivered by either worker.
     wait_until_sent(workers)
     booked_phones = {str(phone) for phone in Appointment.objects.values_list("phone", flat=True)}
-    received = Counter(f"+{message['msisdn']}" for message in sms_provider.received)
+    received = Counter(f"+{message['msisdn']}" for message in fake_gatewayapi.received)
     assert set(received) == booked_phones
     assert set(received.values()) == {1}, received
     assert Message.objects.filter(channel="sms").count() == CAPACITY + 1

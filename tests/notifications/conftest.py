@@ -1,11 +1,10 @@
-"""Fixtures for the outbox tests: an object to notify about, the SMS backends, a fake
-GatewayAPI server."""
+"""Fixtures for the outbox tests: an object to notify about, the SMS backends (the fake
+GatewayAPI server is tests/conftest.py's ``fake_gatewayapi``)."""
 
 import pytest
 
 from notifications.outbox import notify
 from tests.factories import UserFactory
-from tests.notifications.fake_gatewayapi import FakeGatewayApi
 
 
 @pytest.fixture
@@ -26,13 +25,6 @@ def queue(subject):
         return notify(obj=obj or subject, event=event, channel=channel, **fields)
 
     return make
-
-
-@pytest.fixture
-def fake_gatewayapi():
-    server = FakeGatewayApi().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
