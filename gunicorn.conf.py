@@ -51,12 +51,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # /metrics sums the counters of every worker (prometheus_client's multiprocess mode): the
 # workers write them to one folder, fresh for each start of this gunicorn unless
-# PROMETHEUS_MULTIPROC_DIR names one. Set here, in the master, before a worker imports
-# the app.
-_own_metrics_dir = None
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _own_metrics_dir = tempfile.mkdtemp(prefix="kela-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
+# PROMETHEUS_MULTIPROC_DIR names one. Set in the master as it starts, before any worker
+# imports the app (hooks, so that importing this file has no effect).
+_own_metrics_dir = []
+
+
+def on_starting(server):
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        _own_metrics_dir.append(tempfile.mkdtemp(prefix="kela-metrics-"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir[0]
 
 
 def child_exit(server, worker):
@@ -67,5 +70,5 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _own_metrics_dir:
-        shutil.rmtree(_own_metrics_dir, ignore_errors=True)
+    for folder in _own_metrics_dir:
+        shutil.rmtree(folder, ignore_errors=True)
