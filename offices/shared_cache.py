@@ -96,24 +96,34 @@ def _version(name):
 
 
 def cached(name, parts, compute, *, timeout=DEFAULT_TIMEOUT):
-    """``compute()``'s value, from the shared cache under ``name``'s current version and
-    ``parts`` (a string), or computed and stored there; computed without the cache while
-    it is away."""
+    """``compute()``'s value, from the shared cache under ``name`` and ``parts`` (a
+    string) if it was stored at ``name``'s current version, else computed and stored
+    there; computed without the cache while it is away. One round trip when found: the
+    version and the value are asked together, the value carrying the version it was
+    computed at."""
     if breaker.open():
         return compute()
+    version_key, key = _version_key(name), f"{name}:{parts}"
     try:
-        key = f"{name}:{_version(name)}:{parts}"
-        value = cache.get(key)
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key)
+        if version is None:
+            version = _version(name)
+        stored = found.get(key)
     except CACHE_ERRORS as error:
         breaker.failed(error)
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, timeout)
-        except CACHE_ERRORS as error:
-            breaker.failed(error)
-            return value
+    if stored is not None and stored[0] == version:
+        breaker.answered()
+        return stored[1]
+    # Computed after the version was read: a write committing meanwhile moves the version
+    # on, so this value is never taken for a newer one.
+    value = compute()
+    try:
+        cache.set(key, (version, value), timeout)
+    except CACHE_ERRORS as error:
+        breaker.failed(error)
+        return value
     breaker.answered()
     return value
 
