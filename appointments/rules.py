@@ -164,27 +164,82 @@ def availability_changed(office_ids):
     shared_cache.bump(*(_availability_name(pk) for pk in sorted(set(office_ids))))
 
 
-def available_slots(*, office, start, end, now=None):
-    """The slots of ``office`` starting on local dates ``start``..``end`` that a citizen
-    can book now, by start (``bookable_slots`` in Python): the free slots of those days
-    come from the shared cache (versioned, bumped by ``availability_changed``), the
-    booking window is applied at ``now``. The slots carry what the pages and the API
-    show (pk, times, capacity, booked count), not the office."""
-
-    def free():
-        return list(
-            Slot.objects.for_office(office)
-            .free()
-            .between(start, end)
-            .order_by("starts_at")
-            .values_list("pk", "starts_at", "ends_at", "capacity", "booked_count")
-        )
-
-    rows = shared_cache.cached(
-        _availability_name(office.pk), f"{start.isoformat()}:{end.isoformat()}", free
+def _free_rows(office, start, end):
+    """(the names the API knows ``office`` by, the free slots of its days): the value
+    the shared cache keeps. No names for an office gone or closed down."""
+    if office is None or not office.is_active:
+        return frozenset(), []
+    names = {office.slug} | ({"phone"} if office.kind == Office.Kind.PHONE_SERVICE else set())
+    rows = list(
+        Slot.objects.for_office(office)
+        .free()
+        .between(start, end)
+        .order_by("starts_at")
+        .values_list("pk", "starts_at", "ends_at", "capacity", "booked_count")
     )
+    return frozenset(names), rows
+
+
+def _cached_free_rows(office_pk, start, end, office):
+    return shared_cache.cached(
+        _availability_name(office_pk),
+        f"{start.isoformat()}:{end.isoformat()}",
+        lambda: _free_rows(office(), start, end),
+    )
+
+
+def _bookable_rows(rows, now):
+    # Free and not blocked already (``_free_rows``); what is left of ``slot_problem``
+    # is time.
     now = now or timezone.now()
-    slots = (
+    earliest, latest = booking_window(now)
+    return [row for row in rows if now < row[1] and earliest <= row[1] <= latest]
+
+
+def available_rows(*, office, start, end, now=None):
+    """(pk, starts_at, ends_at, capacity, booked_count) of the slots of ``office``
+    starting on local dates ``start``..``end`` that a citizen can book now, by start
+    (``bookable_slots`` in Python): the free slots of those days come from the shared
+    cache (versioned, bumped by ``availability_changed``), the booking window is applied
+    at ``now``. Plain rows: the API serves them without building a model a row."""
+    _, rows = _cached_free_rows(office.pk, start, end, lambda: office)
+    return _bookable_rows(rows, now)
+
+
+# The office the API was last asked for under a name (a slug, or "phone"), by pk: a
+# hint, taken only when the shared cache's value for that office still answers to the
+# name (a renamed, closed or deleted office moves the version on: ``office_changed``).
+_office_hints = {}
+
+
+def available_rows_named(name, *, start, end, resolve, now=None):
+    """``available_rows`` of the office the API calls ``name``, without asking the
+    database while the shared cache holds its free times; None when ``resolve(name)``
+    (the database's answer) finds no such office."""
+    if (pk := _office_hints.get(name)) is not None:
+        names, rows = _cached_free_rows(
+            pk, start, end, lambda: Office.objects.filter(pk=pk).first()
+        )
+        if name in names:
+            return _bookable_rows(rows, now)
+    office = resolve(name)
+    if office is None:
+        _office_hints.pop(name, None)
+        return None
+    _office_hints[name] = office.pk
+    return available_rows(office=office, start=start, end=end, now=now)
+
+
+def office_changed(sender, instance, **kwargs):
+    """An office was saved or deleted: its cached free times (and the names they answer
+    to) are not used again."""
+    availability_changed([instance.pk])
+
+
+def available_slots(*, office, start, end, now=None):
+    """``available_rows`` as slots: what the pages show (pk, times, capacity, booked
+    count), the office given, no query."""
+    return [
         Slot(
             pk=pk,
             office=office,
@@ -193,9 +248,10 @@ def available_slots(*, office, start, end, now=None):
             capacity=capacity,
             booked_count=booked_count,
         )
-        for pk, starts_at, ends_at, capacity, booked_count in rows
-    )
-    return [slot for slot in slots if slot_problem(slot, now=now) is None]
+        for pk, starts_at, ends_at, capacity, booked_count in available_rows(
+            office=office, start=start, end=end, now=now
+        )
+    ]
 
 
 def bookable_offices():

@@ -37,9 +37,54 @@ def times_page(client, office="tornio", day=MONDAY):
 def test_api__asked_again__answered_from_the_cache(slots, client, django_assert_num_queries):
     first = free_on(client)
 
-    with django_assert_num_queries(1):  # the office; the times come from the cache
+    with django_assert_num_queries(0):  # the office and its times: from the shared cache
         assert free_on(client) == first
     assert len(first) == 6
+
+
+def api_status(client, office):
+    day = MONDAY.isoformat()
+    return client.get(API, {"office": office, "start": day, "end": day}).status_code
+
+
+def test_api__office_closed_down_after_a_cached_answer__404(slots, client):
+    free_on(client)  # cached under Tornio's name
+
+    slots["tornio"].is_active = False
+    slots["tornio"].save()  # as in the admin: the office's cached answers go
+
+    assert api_status(client, "tornio") == 404
+
+
+def test_api__office_renamed__old_name_404_new_name_answers(slots, client):
+    first = free_on(client)
+
+    slots["tornio"].slug = "tornio-keskusta"
+    slots["tornio"].save()
+
+    assert api_status(client, "tornio") == 404
+    assert free_on(client, office="tornio-keskusta") == first
+
+
+def test_api__phone_by_its_alias__from_the_cache_too(slots, client, django_assert_num_queries):
+    first = free_on(client, office="phone")
+
+    with django_assert_num_queries(0):
+        assert free_on(client, office="phone") == first
+    assert first
+
+
+def test_api__a_wrong_hint__still_the_office_asked_for(slots, client):
+    """The name-to-office hint is checked against the office the cached times belong
+    to: a hint pointing at another office (as after the database was rebuilt) is not
+    believed."""
+    tornio = free_on(client)
+    kemi = free_on(client, office="kemi")
+    rules._office_hints["tornio"] = slots["kemi"].pk
+
+    assert free_on(client) == tornio
+    assert tornio != kemi
+    assert rules._office_hints["tornio"] == slots["tornio"].pk
 
 
 def test_times_page__asked_again__answered_from_the_cache(slots, client, django_assert_num_queries):
