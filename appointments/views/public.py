@@ -146,10 +146,11 @@ def _count_days(starts):
 
 def _cached_free_days(office):
     """``_free_days`` of what a citizen can book at ``office``, from the shared cache
-    (``rules.available_slots``); the booking asks the database again."""
+    (``rules.available_rows``: eight weeks of times, no model built a time); the booking
+    asks the database again."""
     first, last = rules.booking_days()
-    slots = rules.available_slots(office=office, start=first, end=last)
-    return _count_days(slot.starts_at for slot in slots)
+    rows = rules.available_rows(office=office, start=first, end=last)
+    return _count_days(starts_at for _, starts_at, *_ in rows)
 
 
 def _phone_office(office):
