@@ -166,8 +166,8 @@ def availability_changed(office_ids):
 
 def _free_rows(office, start, end):
     """(the names the API knows ``office`` by, the free slots of its days): the value
-    the shared cache keeps. No names for an office gone or closed down."""
-    if office is None or not office.is_active:
+    the shared cache keeps. No names for an office closed down."""
+    if not office.is_active:
         return frozenset(), []
     names = {office.slug} | ({"phone"} if office.kind == Office.Kind.PHONE_SERVICE else set())
     rows = list(
@@ -180,11 +180,13 @@ def _free_rows(office, start, end):
     return frozenset(names), rows
 
 
-def _cached_free_rows(office_pk, start, end, office):
+def _days_key(start, end):
+    return f"{start.isoformat()}:{end.isoformat()}"
+
+
+def _cached_free_rows(office, start, end):
     return shared_cache.cached(
-        _availability_name(office_pk),
-        f"{start.isoformat()}:{end.isoformat()}",
-        lambda: _free_rows(office(), start, end),
+        _availability_name(office.pk), _days_key(start, end), lambda: _free_rows(office, start, end)
     )
 
 
@@ -202,7 +204,7 @@ def available_rows(*, office, start, end, now=None):
     (``bookable_slots`` in Python): the free slots of those days come from the shared
     cache (versioned, bumped by ``availability_changed``), the booking window is applied
     at ``now``. Plain rows: the API serves them without building a model a row."""
-    _, rows = _cached_free_rows(office.pk, start, end, lambda: office)
+    _, rows = _cached_free_rows(office, start, end)
     return _bookable_rows(rows, now)
 
 
@@ -217,11 +219,10 @@ def available_rows_named(name, *, start, end, resolve, now=None):
     database while the shared cache holds its free times; None when ``resolve(name)``
     (the database's answer) finds no such office."""
     if (pk := _office_hints.get(name)) is not None:
-        names, rows = _cached_free_rows(
-            pk, start, end, lambda: Office.objects.filter(pk=pk).first()
-        )
-        if name in names:
-            return _bookable_rows(rows, now)
+        # Only a look: a hint the cache cannot confirm costs no query of its own.
+        found = shared_cache.peek(_availability_name(pk), _days_key(start, end))
+        if found is not None and name in found[0]:
+            return _bookable_rows(found[1], now)
     office = resolve(name)
     if office is None:
         _office_hints.pop(name, None)

@@ -95,6 +95,30 @@ def _version(name):
     return version
 
 
+def _lookup(name, key):
+    """(``name``'s current version, the value under ``key`` if stored at it, else None),
+    in one round trip while ``name`` has a version."""
+    version_key = _version_key(name)
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key)
+    if version is None:
+        version = _version(name)
+    stored = found.get(key)
+    return version, stored[1] if stored is not None and stored[0] == version else None
+
+
+def peek(name, parts):
+    """What ``cached`` would find under ``name`` and ``parts`` now, or None (not stored
+    at the current version, or the shared cache away): nothing is computed."""
+    if breaker.open():
+        return None
+    try:
+        return _lookup(name, f"{name}:{parts}")[1]
+    except CACHE_ERRORS as error:
+        breaker.failed(error)
+        return None
+
+
 def cached(name, parts, compute, *, timeout=DEFAULT_TIMEOUT):
     """``compute()``'s value, from the shared cache under ``name`` and ``parts`` (a
     string) if it was stored at ``name``'s current version, else computed and stored
@@ -103,19 +127,15 @@ def cached(name, parts, compute, *, timeout=DEFAULT_TIMEOUT):
     computed at."""
     if breaker.open():
         return compute()
-    version_key, key = _version_key(name), f"{name}:{parts}"
+    key = f"{name}:{parts}"
     try:
-        found = cache.get_many([version_key, key])
-        version = found.get(version_key)
-        if version is None:
-            version = _version(name)
-        stored = found.get(key)
+        version, stored = _lookup(name, key)
     except CACHE_ERRORS as error:
         breaker.failed(error)
         return compute()
-    if stored is not None and stored[0] == version:
+    if stored is not None:
         breaker.answered()
-        return stored[1]
+        return stored
     # Computed after the version was read: a write committing meanwhile moves the version
     # on, so this value is never taken for a newer one.
     value = compute()
