@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from appointments import rules
 from appointments.models import Appointment
+from appointments.views.staff import DAY_PAGE_SIZE
 from tests.appointments.conftest import finnish
 from tests.factories import UserFactory, helsinki
 
@@ -110,13 +111,51 @@ def test_day_list__one_or_500_appointments__same_query_count_and_one_form(
     # ... one INSERT: the access record of the day's appointments; the staff header's offices
     # +1 since the staff door: the second factor's device of the session (django-otp)
     # -1 since the office and whether the user may see it are one query (visible_office)
-    with django_assert_num_queries(10):
+    # +1 since the list is paged: the day's counts, then its first page
+    with django_assert_num_queries(11):
         response = client.get(day_url("phone"))
 
-    assert response.text.count('<tr class="status-booked">') == count
+    assert response.text.count('<tr class="status-booked">') == min(count, DAY_PAGE_SIZE)
     # One form for the marks (one CSRF token), three buttons a booked row.
     assert response.text.count("<form") == 3  # the marks, the language menu, log out
-    assert response.text.count('form="marks"') == 3 * count
+    assert response.text.count('form="marks"') == 3 * min(count, DAY_PAGE_SIZE)
+
+
+def test_day_list__a_big_day__in_pages_the_count_for_the_whole_day(
+    now, client, phone_staff, phone_office, many_bookings, staff_login
+):
+    many_bookings(phone_office, helsinki(2026, 12, 7, 0, 0), DAY_PAGE_SIZE + 5, minutes=2)
+    staff_login(phone_staff)
+
+    first = client.get(day_url("phone"))
+    second = client.get(day_url("phone"), {"page": 2})
+    beyond = client.get(day_url("phone"), {"page": 99})
+    nonsense = client.get(day_url("phone"), {"page": "x\x00"})
+
+    assert first.text.count('<tr class="status-booked">') == DAY_PAGE_SIZE
+    assert second.text.count('<tr class="status-booked">') == 5
+    assert f"{DAY_PAGE_SIZE + 5} " in first.text  # "105 appointments": the whole day
+    assert 'rel="next"' in first.text
+    assert 'rel="prev"' in second.text
+    assert beyond.text.count('<tr class="status-booked">') == 5  # the last page
+    assert nonsense.status_code in (200, 400)
+
+
+def test_mark__on_page_two__back_to_page_two(
+    now, client, phone_staff, phone_office, many_bookings, staff_login
+):
+    booked = many_bookings(phone_office, helsinki(2026, 12, 7, 0, 0), DAY_PAGE_SIZE + 1, minutes=2)
+    staff_login(phone_staff)
+    last = max(booked, key=lambda appointment: appointment.slot.starts_at)
+
+    response = client.post(
+        f"{day_url('phone')}?page=2", {"appointment": last.pk, "status": "arrived"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == f"{day_url('phone')}?page=2"
+    last.refresh_from_db()
+    assert last.status == Appointment.Status.ARRIVED
 
 
 def test_mark__arrived__sets_the_status_and_redirects_back(
