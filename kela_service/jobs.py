@@ -18,9 +18,12 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from access.records import records_purge
+from accounts.housekeeping import door_purge
 from appointments.reminders import reminders_send
 from appointments.rules import appointments_purge, links_forget, slots_reconcile_horizon
 from callbacks.rules import callbacks_expire, callbacks_follow_hours, callbacks_purge
+from citizens.callcodes import codes_purge as call_codes_purge
+from citizens.rules import codes_purge as sms_codes_purge
 from desk.rules import visits_purge
 from notifications.outbox import deliver_due, messages_purge
 from offices import hours
@@ -44,7 +47,12 @@ JOBS = [
     Job("Expire lapsed callback requests", "kela_service.jobs.expire_callbacks"),
     Job("Purge personal data", "kela_service.jobs.purge_personal_data"),
     Job("Purge the access record", "kela_service.jobs.purge_access_record", minutes=24 * 60),
+    Job("Purge codes and login traces", "kela_service.jobs.purge_codes_and_traces", minutes=60),
 ]
+# How long the one-time codes are kept: an SMS code counts against pumping for an hour,
+# a call code for its local day.
+SMS_CODE_DAYS = 1
+CALL_CODE_DAYS = 2
 SCHEDULE_PREFIX = "kela: "
 
 
@@ -89,6 +97,19 @@ def purge_personal_data(days=None):
         f"that ended before {hours.localtime(before):%Y-%m-%d %H:%M}, the names of "
         f"{visits} desk visits, "
         f"and {messages} messages sent before then."
+    )
+
+
+def purge_codes_and_traces():
+    """Delete the one-time codes past the time they count for (SMS codes hold phone
+    numbers), failed staff logins past the cool-off and abandoned enrolments."""
+    now = timezone.now()
+    sms = sms_codes_purge(before=now - datetime.timedelta(days=SMS_CODE_DAYS))
+    calls = call_codes_purge(before=now - datetime.timedelta(days=CALL_CODE_DAYS))
+    attempts, apps = door_purge(now)
+    return (
+        f"Deleted {sms} SMS codes, {calls} call codes, {attempts} failed staff logins past "
+        f"the cool-off and {apps} authenticator apps never confirmed."
     )
 
 

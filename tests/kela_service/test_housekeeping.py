@@ -5,10 +5,15 @@ import datetime
 import io
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.models import Schedule
 
 from appointments.models import Slot
+from citizens import callcodes
+from citizens import rules as citizen_rules
+from citizens.models import CallCode, PhoneCode
 from kela_service import jobs
 from notifications.models import Message, Status
 from notifications.outbox import notify
@@ -144,6 +149,7 @@ def test_schedules__one_per_job_after_migrate(pin_clock):
         "kela: Expire lapsed callback requests": ("kela_service.jobs.expire_callbacks", 15),
         "kela: Purge personal data": ("kela_service.jobs.purge_personal_data", 15),
         "kela: Purge the access record": ("kela_service.jobs.purge_access_record", 24 * 60),
+        "kela: Purge codes and login traces": ("kela_service.jobs.purge_codes_and_traces", 60),
     }
 
 
@@ -166,3 +172,35 @@ def test_schedules_ensure__keeps_next_runs_updates_changes_and_removes_retired_j
     assert Schedule.objects.get(name="kela: Follow the hours").minutes == 30
     ours = Schedule.objects.filter(name__startswith="kela: ")
     assert set(ours.values_list("next_run", flat=True)) == {D + datetime.timedelta(minutes=5)}
+
+
+def test_purge_codes_and_traces__past_their_use_gone_the_rest_kept(citizen, pin_clock, settings):
+    """SMS codes a day on, call codes two days on, failed staff logins past the
+    cool-off and authenticator apps left unconfirmed for a day; nothing younger."""
+    now = helsinki(2026, 12, 4, 12, 0)
+    staff = UserFactory(username="uusi")
+    for at in (now - datetime.timedelta(days=3), now - datetime.timedelta(minutes=10)):
+        pin_clock(at)
+        citizen_rules.code_send(phone="040 123 4567", address="192.0.2.1")
+        callcodes.code_order(citizen=citizen)
+        AccessAttempt.objects.create(
+            username=f"guess-{at:%d}", ip_address="192.0.2.1", failures_since_start=1
+        )
+        TOTPDevice.objects.create(user=staff, name=f"app-{at:%d}", confirmed=False)
+    confirmed = TOTPDevice.objects.create(user=staff, name="old but confirmed", confirmed=True)
+    TOTPDevice.objects.filter(pk=confirmed.pk).update(created_at=now - datetime.timedelta(days=30))
+    pin_clock(now)
+
+    result = jobs.purge_codes_and_traces()
+
+    assert PhoneCode.objects.count() == 1
+    assert CallCode.objects.count() == 1
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["guess-04"]
+    assert set(TOTPDevice.objects.values_list("name", flat=True)) == {
+        "app-04",
+        "old but confirmed",
+    }
+    assert result == (
+        "Deleted 1 SMS codes, 1 call codes, 1 failed staff logins past the cool-off and "
+        "1 authenticator apps never confirmed."
+    )
