@@ -14,7 +14,6 @@ which every instance shares: any instance answers for the whole service.
 
 import datetime
 import logging
-import os
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -24,14 +23,9 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_prometheus.exports import ExportToDjangoView
 from django_q.models import OrmQ
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from appointments.models import Appointment
@@ -122,15 +116,6 @@ class ServiceCollector:
         )
 
 
-def request_metrics():
-    """The request metrics of this process, or of every worker of this gunicorn."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry)
-    return generate_latest(REGISTRY)
-
-
 def authorised(request):
     token = settings.METRICS_TOKEN
     if not token:
@@ -147,5 +132,7 @@ def metrics(request):
         return response
     service = CollectorRegistry(auto_describe=False)
     service.register(ServiceCollector())
-    body = request_metrics() + generate_latest(service)
+    # django-prometheus' own export: this process's request metrics, or those of every
+    # worker of this gunicorn (PROMETHEUS_MULTIPROC_DIR).
+    body = ExportToDjangoView(request).content + generate_latest(service)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
