@@ -12,7 +12,6 @@ from ninja.errors import HttpError
 
 from offices import hours
 from offices.api import ErrorOut, parse_range
-from offices.models import Office
 
 from . import rules
 
@@ -34,11 +33,6 @@ class AvailabilityOut(Schema):
     slots: list[SlotOut]
 
 
-def _find(value):
-    offices = Office.objects.active()
-    return offices.phone_service() if value == "phone" else offices.filter(slug=value).first()
-
-
 @router.get(
     "/appointments/availability",
     response={200: AvailabilityOut, 400: ErrorOut, 404: ErrorOut},
@@ -58,7 +52,7 @@ def availability(
     start_date, end_date = parse_range(start, end, max_days=MAX_AVAILABILITY_DAYS)
     # From the shared cache (rules.available_rows_named), with no query while it holds
     # them; the booking asks the database.
-    rows = rules.available_rows_named(office, start=start_date, end=end_date, resolve=_find)
+    rows = rules.available_rows_named(office, start=start_date, end=end_date)
     if rows is None:
         raise HttpError(404, _("Unknown office: %(office)s") % {"office": office})
     tz = hours.local_timezone()

@@ -164,12 +164,22 @@ def availability_changed(office_ids):
     shared_cache.bump(*(_availability_name(pk) for pk in sorted(set(office_ids))))
 
 
+# The API's name for the phone service, beside the service points' slugs.
+PHONE_ALIAS = "phone"
+
+
+def office_named(name):
+    """The active office the API calls ``name`` (a slug, or ``PHONE_ALIAS``), or None."""
+    offices = Office.objects.active()
+    return offices.phone_service() if name == PHONE_ALIAS else offices.filter(slug=name).first()
+
+
 def _free_rows(office, start, end):
     """(the names the API knows ``office`` by, the free slots of its days): the value
     the shared cache keeps. No names for an office closed down."""
     if not office.is_active:
         return frozenset(), []
-    names = {office.slug} | ({"phone"} if office.kind == Office.Kind.PHONE_SERVICE else set())
+    names = {office.slug} | ({PHONE_ALIAS} if office.kind == Office.Kind.PHONE_SERVICE else set())
     rows = list(
         Slot.objects.for_office(office)
         .free()
@@ -208,22 +218,22 @@ def available_rows(*, office, start, end, now=None):
     return _bookable_rows(rows, now)
 
 
-# The office the API was last asked for under a name (a slug, or "phone"), by pk: a
+# The office the API was last asked for under a name (``office_named``), by pk: a
 # hint, taken only when the shared cache's value for that office still answers to the
 # name (a renamed, closed or deleted office moves the version on: ``office_changed``).
 _office_hints = {}
 
 
-def available_rows_named(name, *, start, end, resolve, now=None):
-    """``available_rows`` of the office the API calls ``name``, without asking the
-    database while the shared cache holds its free times; None when ``resolve(name)``
-    (the database's answer) finds no such office."""
+def available_rows_named(name, *, start, end, now=None):
+    """``available_rows`` of the office the API calls ``name`` (``office_named``),
+    without asking the database while the shared cache holds its free times; None when
+    there is no such office."""
     if (pk := _office_hints.get(name)) is not None:
         # Only a look: a hint the cache cannot confirm costs no query of its own.
         found = shared_cache.peek(_availability_name(pk), _days_key(start, end))
         if found is not None and name in found[0]:
             return _bookable_rows(found[1], now)
-    office = resolve(name)
+    office = office_named(name)
     if office is None:
         _office_hints.pop(name, None)
         return None
