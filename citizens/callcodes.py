@@ -12,7 +12,6 @@ member's form for ``LOCK_MINUTES``, counted in the database.
 import datetime
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,8 +23,8 @@ from offices import hours
 from offices.errors import ErrorCatalogue
 
 from .models import CallCode, IdentifyAttempt
+from .rules import new_code
 
-CODE_LENGTH = 6
 CODE_MINUTES = 30
 CODES_PER_DAY = 3
 LOCK_AFTER = 5
@@ -61,10 +60,6 @@ def code_hash(code):
     return hmac.new(settings.IDENTITY_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _new_code():
-    return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
-
-
 def codes_left(citizen, now=None):
     """How many codes ``citizen`` may still order today."""
     day = hours.localdate(now or timezone.now())
@@ -78,7 +73,7 @@ def code_order(*, citizen, now=None):
     now = now or timezone.now()
     day = hours.localdate(now)
     for _attempt in range(MAX_WRITE_ATTEMPTS):
-        code = _new_code()
+        code = new_code()
         digest = code_hash(code)
         taken = set(
             CallCode.objects.filter(citizen=citizen, day=day).values_list("day_place", flat=True)

@@ -84,6 +84,12 @@ def check_provable(phone):
         raise error(NOT_PROVABLE, number=phone_service.phone if phone_service else "")
 
 
+def new_code():
+    """A one-time code of ``CODE_LENGTH`` digits: the SMS code and the call code, typed
+    the same way (``forms.six_digits``)."""
+    return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
+
+
 def code_send(*, phone, address, language=None, now=None):
     """Send a new code to ``phone`` (through the outbox, in this transaction), unless
     the number or the client's network has had too many in the last hour."""
@@ -98,7 +104,7 @@ def code_send(*, phone, address, language=None, now=None):
         or recent.filter(network=network).count() >= settings.PHONE_CODES_PER_NETWORK
     ):
         raise error(TOO_MANY_CODES)
-    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
+    code = new_code()
     expires_at = now + datetime.timedelta(minutes=CODE_MINUTES)
     with transaction.atomic():
         row = PhoneCode.objects.create(

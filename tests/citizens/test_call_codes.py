@@ -86,7 +86,7 @@ def test_call_codes__three_a_day__held_by_the_database(citizen, pin_clock):
 def test_call_codes__unique_among_open_codes(citizen, pin_clock, monkeypatch):
     pin_clock(NOON)
     codes = iter(["123456", "123456", "654321"])
-    monkeypatch.setattr(callcodes, "_new_code", lambda: next(codes))
+    monkeypatch.setattr(callcodes, "new_code", lambda: next(codes))
     from citizens.identity import citizen_identify
     from dev_identity.persons import BY_KEY
 
@@ -100,7 +100,7 @@ def test_call_codes__unique_among_open_codes(citizen, pin_clock, monkeypatch):
 
 def test_call_codes__an_expired_code_frees_its_digits(citizen, pin_clock, monkeypatch):
     pin_clock(NOON)
-    monkeypatch.setattr(callcodes, "_new_code", lambda: "123456")
+    monkeypatch.setattr(callcodes, "new_code", lambda: "123456")
     callcodes.code_order(citizen=citizen)
     pin_clock(NOON + datetime.timedelta(minutes=31))
 
