@@ -163,9 +163,6 @@ class AppointmentQuerySet(PrivateLinkQuerySet):
         start, end = hours.day_bounds(day)
         return self.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
 
-    def of_citizen(self, citizen):
-        return self.filter(citizen=citizen)
-
     def affected(self):
         """Active bookings whose time a change of hours closed."""
         return self.active().filter(affected_at__isnull=False)

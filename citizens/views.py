@@ -208,9 +208,7 @@ def call_code(request):
         else:
             context.update(code=code, expires_at=row.expires_at)
     context["codes_left"] = callcodes.codes_left(citizen)
-    response = render(request, "citizens/call_code.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "citizens/call_code.html", context)
 
 
 @never_cache

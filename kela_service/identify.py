@@ -6,7 +6,6 @@ Here, in the project, because it shows what the apps above ``citizens`` hold."""
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -42,7 +41,6 @@ def identify(request):
 
 
 def _identified(request, citizen):
-    now = timezone.now()
     appointments, callbacks = person_bookings(citizen)
     appointments = list(appointments.order_by("-slot__starts_at", "-pk"))
     callbacks = list(callbacks)
@@ -52,7 +50,5 @@ def _identified(request, citizen):
         "citizen": citizen,
         "appointments": appointments,
         "callbacks": callbacks,
-        "now": now,
-        "form": IdentifyForm(),
     }
     return render(request, "staff/identified.html", context)

@@ -80,10 +80,8 @@ def my_page(request):
         context.update(
             upcoming=[a for a in appointments if a.is_active and a.slot.starts_at > now],
             past=[a for a in appointments if not a.is_active or a.slot.starts_at <= now][::-1],
-            open_callbacks=[c for c in callbacks if c.status in CallbackRequest.OPEN_STATUSES],
-            closed_callbacks=[
-                c for c in callbacks if c.status not in CallbackRequest.OPEN_STATUSES
-            ],
+            open_callbacks=[c for c in callbacks if c.is_open],
+            closed_callbacks=[c for c in callbacks if not c.is_open],
         )
     return render(request, "my.html", context)
 
