@@ -93,7 +93,9 @@ def lost_link(request):
     action = ActionForm(request.POST).chosen()
     if action == ActionForm.EDIT:
         return render(request, "callbacks/lost_link.html", {"form": form})
-    proof = phone_proof(request, phone, action=action)
+    # The number itself must be proven, login or not: a new link stops the old one, and
+    # a logged-in citizen may not do that to someone else's request.
+    proof = phone_proof(request, phone, action=action, identified_suffices=False)
     if not proof.proven:
         context = {"form": form, "proof": proof}
         return render(request, "callbacks/lost_link_code.html", context)

@@ -606,6 +606,19 @@ def test_lost_link__unproven_number__the_code_step_first_and_nothing_sent(
     assert CallbackRequest.objects.by_token(old_token).exists()
 
 
+def test_lost_link__identified_but_number_unproven__the_code_step_and_the_link_kept(
+    client, friday, make_callback, citizen, identify
+):
+    callback = make_callback(helsinki(2026, 12, 4, 14, 30), phone="+358407654321")
+    old_token = callback.manage_token
+    identify(citizen)  # logged in, but not the owner of 040 765 4321
+
+    response = client.post("/en/callbacks/lost-link/", {"phone": "040 765 4321"})
+
+    assert 'name="code"' in response.content.decode()
+    assert CallbackRequest.objects.by_token(old_token).exists()
+
+
 def test_lost_link__proven_number__a_new_link_by_sms_and_the_old_one_stops(
     client, friday, make_callback, sms_outbox, deliver, settings
 ):
