@@ -82,9 +82,7 @@ def parse_date(word, today):
         if match := _DATE_ISO.match(word):
             found = datetime.date(*map(int, match.groups()))
         elif match := _DATE_FI.match(word):
-            day, month, year = (
-                (match[1], match[2], match[3]) if match[1] else (match[4], match[5], None)
-            )
+            day, month, year = match.groups()
             if year:
                 found = datetime.date(int(year), int(month), int(day))
             else:
