@@ -347,7 +347,8 @@ def callback_link_renew(*, phone):
     with transaction.atomic():
         callback = (
             CallbackRequest.objects.select_for_update()
-            .filter(phone=phone, status__in=CallbackRequest.OPEN_STATUSES)
+            .open()
+            .filter(phone=phone)
             .order_by("window_start")
             .first()
         )
