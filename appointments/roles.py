@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from offices.models import Office
-from offices.roles import OFFICE_STAFF, PHONE_SERVICE
+from offices.roles import OFFICE_STAFF, PHONE_SERVICE, is_phone_staff
 
 # Declared on Appointment.Meta.permissions: marking arrived / done / no-show on the
 # daily list, without the right to edit bookings in the admin.
@@ -47,7 +47,7 @@ def visible_offices(user):
     if user.is_superuser:
         return offices
     allowed = offices.filter(staff=user)
-    if user.groups.filter(name=PHONE_SERVICE).exists():
+    if is_phone_staff(user):
         allowed = allowed | offices.filter(kind=Office.Kind.PHONE_SERVICE)
     return allowed.distinct()
 
@@ -74,6 +74,6 @@ def booking_offices(user, *, directing=False):
     ``directing`` a walk-in customer from the info-point desk, whose work is sending
     people to the service that suits them."""
     offices = Office.objects.active()
-    if directing or user.is_superuser or user.groups.filter(name=PHONE_SERVICE).exists():
+    if directing or user.is_superuser or is_phone_staff(user):
         return offices
     return (offices.filter(staff=user) | offices.filter(kind=Office.Kind.PHONE_SERVICE)).distinct()

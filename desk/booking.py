@@ -21,7 +21,7 @@ from appointments import roles as appointment_roles
 from appointments import rules as appointment_rules
 from appointments.forms import AppointmentForm
 from appointments.models import Appointment, Slot
-from offices.roles import PHONE_SERVICE
+from offices.roles import is_phone_staff
 
 from .forms import StartForm
 
@@ -32,7 +32,7 @@ RESULTS = 12
 def _source(user, start):
     if start.for_visit is not None:
         return Appointment.Source.DESK
-    if start.for_callback is not None or user.groups.filter(name=PHONE_SERVICE).exists():
+    if start.for_callback is not None or is_phone_staff(user):
         return Appointment.Source.PHONE_STAFF
     return Appointment.Source.DESK
 

@@ -21,6 +21,11 @@ GROUP_PERMISSIONS = {
 }
 
 
+def is_phone_staff(user):
+    """Whether ``user`` works in the phone service (its group)."""
+    return user.groups.filter(name=PHONE_SERVICE).exists()
+
+
 def grant_permissions(app_label, group_permissions, *, using=DEFAULT_DB_ALIAS, apps=global_apps):
     """Give each group of ``group_permissions`` ({group name: [codename, ...]}) exactly
     those permissions of ``app_label``; other apps' permissions are left alone."""
