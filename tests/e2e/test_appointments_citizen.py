@@ -80,8 +80,8 @@ def test_citizen__books_sees_reference_opens_manage_link_and_cancels__every_page
     assert "/appointments/days/" in page.url
     assert page.locator("table.month").count() == 1
     assert_accessible(page)
-    page.locator("table.month td.free a").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the chosen day's page, not the old one
+        page.locator("table.month td.free a").last.click()
     assert page.locator("table.month [aria-current=date]").count() == 1
     assert_accessible(page)
     page.locator("input[name=slot]").first.check()
@@ -130,8 +130,8 @@ def test_citizen__books_sees_reference_opens_manage_link_and_cancels__every_page
     page.wait_for_url("**/move/")
     assert page.locator("table.month").count() == 1
     assert_accessible(page)
-    page.locator("table.month td.free a").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the chosen day's page, not the old one
+        page.locator("table.month td.free a").last.click()
     assert page.locator("input[name=slot]").count() >= 1
     assert_accessible(page)
     page.goto(f"{prefix}/appointments/manage/{appointment.manage_token}/")

@@ -66,8 +66,8 @@ def test_identified_citizen__books_calls_back_orders_a_code__staff_identify(
     page.locator("input[name=topic]").first.check()
     continue_(page, text)
     # Day and time on one page (the calendar), then the details with Book.
-    page.locator("table.month td.free a").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the chosen day's page, not the old one
+        page.locator("table.month td.free a").last.click()
     page.locator("input[name=slot]").first.check()
     continue_(page, text)
     assert page.input_value("#id_name") == "Matti Meikäläinen"

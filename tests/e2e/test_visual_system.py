@@ -155,8 +155,8 @@ def test_booking_and_managing__every_step_and_error_state(sized_page, slots):
     page.locator("input[name=topic]").first.check()
     press(page, "Jatka")
     check(page, minimum)  # day and time
-    page.locator("table.month td.free a").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the chosen day's page, not the old one
+        page.locator("table.month td.free a").last.click()
     page.locator("input[name=slot]").first.check()
     press(page, "Jatka")
 
