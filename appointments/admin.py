@@ -24,6 +24,7 @@ from notifications.admin import MessageInline
 from offices import hours
 from offices.admin_tools import (
     DefaultChoiceFilter,
+    PlainCheckboxMixin,
     RuleFormAdminMixin,
     SafeAutocompleteMixin,
 )
@@ -87,7 +88,7 @@ class AppointmentDateFilter(LocalDateFilter):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(PlainCheckboxMixin, admin.ModelAdmin):
     list_display = [
         "office",
         "start",
@@ -282,6 +283,7 @@ class SlotAdmin(admin.ModelAdmin):
 @admin.register(Appointment)
 class AppointmentAdmin(
     AccessRecordAdminMixin,
+    PlainCheckboxMixin,
     RuleFormAdminMixin,
     SafeAutocompleteMixin,
     admin.ModelAdmin,

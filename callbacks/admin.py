@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from access.admin_tools import AccessRecordAdminMixin
 from notifications.admin import MessageInline
 from offices import hours
-from offices.admin_tools import RuleFormAdminMixin
+from offices.admin_tools import PlainCheckboxMixin, RuleFormAdminMixin
 
 from .forms import StaffCallbackForm
 from .models import CallbackAttempt, CallbackRequest
@@ -58,7 +58,9 @@ class CallbackAttemptInline(admin.TabularInline):
 
 
 @admin.register(CallbackRequest)
-class CallbackRequestAdmin(AccessRecordAdminMixin, RuleFormAdminMixin, admin.ModelAdmin):
+class CallbackRequestAdmin(
+    AccessRecordAdminMixin, PlainCheckboxMixin, RuleFormAdminMixin, admin.ModelAdmin
+):
     """Staff add a request for a caller with the citizens' form and rules (its save() is
     the one write); existing requests are worked in the queue (/staff/callbacks/), so
     they are view-only here."""

@@ -1,5 +1,5 @@
 import pytest
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
@@ -547,3 +547,21 @@ def test_appointment_add_form__no_shortcuts_to_create_or_edit_slots_and_topics(a
     assert "add_id_slot" not in html
     assert "change_id_slot" not in html
     assert "add_id_topic" not in html
+
+
+# --- Row checkboxes (offices.admin_tools.PlainCheckboxMixin) ---------------------------------
+
+
+@pytest.mark.parametrize("url", [APPOINTMENTS, SLOTS])
+def test_changelist__row_checkbox__djangos_markup_without_the_renderer(
+    now, admin_client_, tornio_slot, book, url
+):
+    appointment = book(tornio_slot)
+    obj = appointment if url == APPOINTMENTS else tornio_slot
+    model_admin = admin.site.get_model_admin(type(obj))
+
+    response = admin_client_.get(url, {"when": "all"})
+
+    expected = admin.ModelAdmin.action_checkbox(model_admin, obj)
+    assert model_admin.action_checkbox(obj) == expected
+    assert expected in response.text
