@@ -6,15 +6,20 @@ the national data set (PostgreSQL), in one run.
 What it does:
   1. uses the PostgreSQL database --database (default kela_bench_national) at
      --postgres; if it holds no slots it is created, migrated and filled with
-     ``seed_national --offices 200 --days 365`` (a few minutes);
+     ``seed_national --offices 200 --days 365`` (a few minutes); likewise the two-office
+     set --small-database (Tornio, Kemi and the phone service, a year of slots, 140
+     callback requests a day), the staff lists' "before national scale";
   2. prepares what the requests need (bench/setup_requests.py, inside Django): a staff
      session, citizen sessions with proven numbers, free slots to book, a table for the
      one-INSERT yardstick; collects the static files;
   3. starts gunicorn (2 sync workers, DEBUG off, Redis db 14 as the shared cache) with
-     ``bench.settings`` (the app's URLs plus ``/bench/insert``: never in production);
+     ``bench.settings`` (the app's URLs plus ``/bench/insert``: never in production) on
+     each set;
   4. for each target, --rounds times: the ceiling (``/livez``, or the one-INSERT view for
      writes) for --seconds, then the target for --seconds, each with --clients
-     keep-alive connections; a pair's ratio is target/yardstick, the median is reported;
+     keep-alive connections; a pair's ratio is target/yardstick, the median is reported.
+     A staff list is also loaded on the two-office set in each round: its time on the
+     national set over its time on two offices is the list's growth with data size;
   5. appends JSON lines to bench/results/ratios.jsonl and writes bench/results/ratios.md.
 
 Only the standard library and psycopg; traffic stays on 127.0.0.1. See bench/README.md
@@ -49,7 +54,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="kela_bench_national")
+    parser.add_argument("--small-database", default="kela_bench_small")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--small-redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
@@ -62,20 +69,50 @@ def database_url(url, name):
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
 
 
-def ensure_national(args, env):
-    """The national set in --database: made once, reused by later runs."""
+NATIONAL = ["--offices", "200", "--days", "365"]
+# The demo's offices and a demo-sized phone service (10 requests a window, 14 windows).
+SMALL = ["--offices", "3", "--days", "365", "--callbacks-per-day", "140"]
+
+
+def ensure_set(args, env, name, seed_args):
+    """A data set in the database ``name``: made once, reused by later runs."""
     with psycopg.connect(args.postgres, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     manage(env, "migrate", "--no-input")
-    with psycopg.connect(database_url(args.postgres, args.database)) as conn:
+    with psycopg.connect(database_url(args.postgres, name)) as conn:
         slots = conn.execute("SELECT count(*) FROM appointments_slot").fetchone()[0]
     if not slots:
-        print("Seeding the national set (a few minutes) ...", flush=True)
-        manage(env, "seed_national", "--offices", "200", "--days", "365", "--allow-production")
+        print(f"Seeding {name} (a few minutes) ...", flush=True)
+        manage(env, "seed_national", *seed_args, "--allow-production")
+
+
+def prepare(env):
+    """bench/setup_requests.py's sessions and parameters for the set in ``env``."""
+    done = subprocess.run(
+        [sys.executable, "bench/setup_requests.py"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode:
+        raise SystemExit(f"bench/setup_requests.py failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def set_env(args, name, redis):
+    env = production_env(database_url(args.postgres, name))
+    env.update(
+        REDIS_URL=redis,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        CALLBACK_WINDOW_CAPACITY="1000",
+        ACCESS_RECORD_KEY=secrets.token_urlsafe(32),
+        LINK_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    )
+    return env
 
 
 # --- Load -------------------------------------------------------------------------------
@@ -160,61 +197,60 @@ def booking_requests(setup):
     return make
 
 
+STAFF_LISTS = {
+    "admin appointments": "/admin/appointments/appointment/",
+    "admin slots": "/admin/appointments/slot/",
+    "admin callbacks": "/admin/callbacks/callbackrequest/",
+    "admin messages": "/admin/notifications/message/",
+    "callback queue": "/staff/callbacks/",
+}
+
+
+def staff_request(setup, name):
+    """A staff list's request on the set ``setup`` was prepared for."""
+    path = setup["day_list"] if name == "day list (busiest)" else STAFF_LISTS[name]
+    return get(path, f"sessionid={setup['staff_session']}")
+
+
 def targets(setup):
-    """(name, yardstick, request maker, goal of the ratio, issue 13's figure before);
-    every target answers 200 but the booking POST, which redirects to the booking."""
-    staff = f"sessionid={setup['staff_session']}"
+    """(name, yardstick, request maker, goal of the ratio, issue 13's figure before,
+    whether it is a staff list); every target answers 200 but the booking POST, which
+    redirects to the booking."""
     api = "/api/v1/appointments/availability?" + urllib.parse.urlencode(setup["api"])
     times = "/appointments/times/?" + urllib.parse.urlencode(setup["times"])
     insert = lambda: ("POST", "/bench/insert", b"", {})  # noqa: E731
-    return [
-        ("one-INSERT view", "livez", insert, None, None),
-        ("availability API", "livez", get(api), 0.35, "0.13–0.18"),
-        ("times page", "livez", get(times), 0.15, "0.065–0.077"),
-        ("booking POST", "insert", booking_requests(setup), 0.3, "0.07–0.11"),
-        ("admin appointments", "livez", get("/admin/appointments/appointment/", staff), 0, ""),
-        ("admin slots", "livez", get("/admin/appointments/slot/", staff), 0, ""),
-        ("admin callbacks", "livez", get("/admin/callbacks/callbackrequest/", staff), 0, ""),
-        ("admin messages", "livez", get("/admin/notifications/message/", staff), 0, ""),
-        ("callback queue", "livez", get("/staff/callbacks/", staff), 0, ""),
-        ("day list (busiest)", "livez", get(setup["day_list"], staff), 0, ""),
+    public = [
+        ("one-INSERT view", "livez", insert, None, None, False),
+        ("availability API", "livez", get(api), 0.35, "0.13–0.18", False),
+        ("times page", "livez", get(times), 0.15, "0.065–0.077", False),
+        ("booking POST", "insert", booking_requests(setup), 0.3, "0.07–0.11", False),
     ]
+    staff = [
+        (name, "livez", staff_request(setup, name), None, "", True)
+        for name in [*STAFF_LISTS, "day list (busiest)"]
+    ]
+    return public + staff
 
 
 def main():
     args = parse_args()
-    db_url = database_url(args.postgres, args.database)
-    env = production_env(db_url)
-    env.update(
-        REDIS_URL=args.redis,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        CALLBACK_WINDOW_CAPACITY="1000",
-        ACCESS_RECORD_KEY=secrets.token_urlsafe(32),
-        LINK_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-    )
-    ensure_national(args, env)
+    env = set_env(args, args.database, args.redis)
+    small_env = set_env(args, args.small_database, args.small_redis)
+    ensure_set(args, env, args.database, NATIONAL)
+    ensure_set(args, small_env, args.small_database, SMALL)
     manage(env, "collectstatic", "--no-input")
-    setup = json.loads(
-        subprocess.run(
-            [sys.executable, "bench/setup_requests.py"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        ).stdout
-    )
-    port = free_port()
+    setup, small_setup = prepare(env), prepare(small_env)
+    port, small_port = free_port(), free_port()
     RESULTS.mkdir(exist_ok=True)
     log = (RESULTS / "gunicorn.log").open("w")
     server = start_gunicorn(env, port, args.workers, log)
+    small_server = start_gunicorn(small_env, small_port, args.workers, log)
     insert = lambda: ("POST", "/bench/insert", b"", {})  # noqa: E731
     yardsticks = {"livez": get("/livez"), "insert": insert}
     when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     rows = []
     try:
-        for name, yardstick, make, goal, before in targets(setup):
+        for name, yardstick, make, goal, before, is_staff in targets(setup):
             if args.only and name not in args.only.split(","):
                 continue
             pairs = []
@@ -222,8 +258,16 @@ def main():
                 base, base_bad = load(port, yardsticks[yardstick], args.seconds, args.clients)
                 expected = (302,) if name == "booking POST" else (200,)
                 rps, bad = load(port, make, args.seconds, args.clients, expected)
-                pairs.append({"yardstick": base, "rps": rps, "bad": bad + base_bad})
+                pair = {"yardstick": base, "rps": rps, "bad": bad + base_bad}
+                if is_staff:
+                    small_rps, small_bad = load(
+                        small_port, staff_request(small_setup, name), args.seconds, args.clients
+                    )
+                    pair.update(small_rps=small_rps, bad=pair["bad"] + small_bad)
+                pairs.append(pair)
             ratios = [p["rps"] / p["yardstick"] for p in pairs if p["yardstick"]]
+            # Time per request on the national set over that on two offices, pair by pair.
+            growths = [p["small_rps"] / p["rps"] for p in pairs if "small_rps" in p and p["rps"]]
             row = {
                 "at": when,
                 "target": name,
@@ -233,6 +277,10 @@ def main():
                 "ratio": statistics.median(ratios) if ratios else None,
                 "ratio_min": min(ratios, default=None),
                 "ratio_max": max(ratios, default=None),
+                "small_rps": statistics.median(p["small_rps"] for p in pairs) if is_staff else None,
+                "growth": statistics.median(growths) if growths else None,
+                "growth_min": min(growths, default=None),
+                "growth_max": max(growths, default=None),
                 "errors": sum(p["bad"] for p in pairs),
                 "goal": goal,
                 "before": before,
@@ -245,8 +293,9 @@ def main():
             rows.append(row)
             print(json.dumps(row), flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, small_server):
+            process.terminate()
+            process.wait(timeout=30)
         log.close()
     with (RESULTS / "ratios.jsonl").open("a") as out:
         for row in rows:
@@ -266,18 +315,36 @@ def markdown(rows, args):
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        ratio = (
-            f"{row['ratio']:.3f} ({row['ratio_min']:.3f}–{row['ratio_max']:.3f})"
-            if row["ratio"] is not None
-            else "—"
-        )
         goal = f"≥ {row['goal']}" if row["goal"] else ""
         lines.append(
             f"| {row['target']} | {row['rps']:.0f} | {row['yardstick']} | "
-            f"{row['yardstick_rps']:.0f} | {ratio} | {goal} | {row['before'] or ''} | "
-            f"{row['errors']} |"
+            f"{row['yardstick_rps']:.0f} | {spread(row, 'ratio')} | {goal} | "
+            f"{row['before'] or ''} | {row['errors']} |"
         )
+    staff = [row for row in rows if row.get("growth") is not None]
+    if staff:
+        lines += [
+            "",
+            "Staff lists, flat in data size: the same list on the two-office set "
+            f"({args.small_database}) and on the national set, in the same rounds; "
+            "growth is the national time per request over the two-office one (goal ≤ 1.5).",
+            "",
+            "| list | 2 offices req/s | national req/s | growth (min–max) |",
+            "|---|---|---|---|",
+        ]
+        for row in staff:
+            lines.append(
+                f"| {row['target']} | {row['small_rps']:.0f} | {row['rps']:.0f} | "
+                f"{spread(row, 'growth')} |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def spread(row, key):
+    """ "median (min–max)" of a figure, or a dash."""
+    if row.get(key) is None:
+        return "—"
+    return f"{row[key]:.3f} ({row[key + '_min']:.3f}–{row[key + '_max']:.3f})"
 
 
 if __name__ == "__main__":
