@@ -132,7 +132,6 @@ class ChoiceList(forms.RadioSelect):
     input followed by its label; ``list_class`` styles the list (a grid of days, ...)."""
 
     template_name = "forms/widgets/choice_list.html"
-    option_template_name = "forms/widgets/choice.html"
 
     def __init__(self, attrs=None, choices=(), *, list_class=""):
         super().__init__(attrs, choices)
