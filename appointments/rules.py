@@ -31,6 +31,7 @@ or a change of hours (``slots_reconcile``).
 """
 
 import datetime
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -250,6 +251,11 @@ def office_changed(sender, instance, **kwargs):
 def available_slots(*, office, start, end, now=None):
     """``available_rows`` as slots: what the pages show (pk, times, capacity, booked
     count), the office given, no query."""
+    return rows_as_slots(office, available_rows(office=office, start=start, end=end, now=now))
+
+
+def rows_as_slots(office, rows):
+    """``available_rows``' rows of ``office`` as (unsaved-looking) slots to draw."""
     return [
         Slot(
             pk=pk,
@@ -259,10 +265,19 @@ def available_slots(*, office, start, end, now=None):
             capacity=capacity,
             booked_count=booked_count,
         )
-        for pk, starts_at, ends_at, capacity, booked_count in available_rows(
-            office=office, start=start, end=end, now=now
-        )
+        for pk, starts_at, ends_at, capacity, booked_count in rows
     ]
+
+
+def drawn_from_rows(office, rows, parts, draw):
+    """``draw()``'s value (a page part drawn from ``rows``, ``available_rows`` of
+    ``office`` now), kept in the shared cache beside the rows: under the same version,
+    so a booking, cancellation, move, slot change or closure draws it again, and under
+    the ids of ``rows``, so a time leaving the booking window does too. ``parts`` names
+    what else it depends on (language, choices). Drawn without the cache when it is
+    away."""
+    ids = hashlib.blake2b(repr([row[0] for row in rows]).encode(), digest_size=12).hexdigest()
+    return shared_cache.cached(_availability_name(office.pk), f"drawn:{parts}:{ids}", draw)
 
 
 def bookable_offices():

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -144,12 +145,16 @@ def _count_days(starts):
     return [{"date": day, "count": count} for day, count in sorted(free.items())]
 
 
-def _cached_free_days(office):
-    """``_free_days`` of what a citizen can book at ``office``, from the shared cache
-    (``rules.available_rows``: eight weeks of times, no model built a time); the booking
-    asks the database again."""
+def _cached_rows(office):
+    """``rules.available_rows`` of the booking window at ``office``: from the shared
+    cache, no model built a time; the booking asks the database again."""
     first, last = rules.booking_days()
-    rows = rules.available_rows(office=office, start=first, end=last)
+    return rules.available_rows(office=office, start=first, end=last)
+
+
+def _cached_free_days(office, rows=None):
+    """``_free_days`` of what a citizen can book at ``office`` (its ``_cached_rows``)."""
+    rows = _cached_rows(office) if rows is None else rows
     return _count_days(starts_at for _, starts_at, *_ in rows)
 
 
@@ -201,11 +206,12 @@ def times(request):
     if not form.is_valid():
         return _back(request, form)
     choice = Choice.of(form.cleaned_data)
-    free_days = _cached_free_days(choice.office)
-    if choice.day not in {free_day["date"] for free_day in free_days}:
+    rows = _cached_rows(choice.office)
+    day_start, day_end = hours.day_bounds(choice.day)
+    if not any(day_start <= starts_at < day_end for _, starts_at, *_ in rows):
         messages.error(request, _("There are no free times left on that day. Choose another day."))
         return redirect(choice.url("days", "office", "topic"))
-    return _render_day_and_time(request, choice, free_days)
+    return _render_day_and_time(request, choice, rows)
 
 
 def day_and_time(free_days, slots_of, *, day, month, day_url, month_url, carried, chosen_slot):
@@ -236,28 +242,45 @@ def day_and_time(free_days, slots_of, *, day, month, day_url, month_url, carried
     }
 
 
-def _render_day_and_time(request, choice, free_days=None):
+def _render_day_and_time(request, choice, rows=None):
+    rows = _cached_rows(choice.office) if rows is None else rows
     chosen = ChosenForm(request.GET)
-    base = reverse("appointments:days")
-    where = choice.params("office", "topic")
-    shown = day_and_time(
-        _cached_free_days(choice.office) if free_days is None else free_days,
-        # The day's times from the shared cache; the booking asks the database again.
-        lambda day: rules.available_slots(office=choice.office, start=day, end=day),
-        day=choice.day,
-        month=chosen.chosen("month"),
-        day_url=lambda day: f"{base}?{urlencode({**where, 'day': day.isoformat()})}",
-        month_url=lambda month: f"{base}?{urlencode({**where, 'month': month.strftime('%Y-%m')})}",
-        carried=where,
-        chosen_slot=chosen.chosen("slot"),
+    month, chosen_slot = chosen.chosen("month"), chosen.chosen("slot")
+
+    def draw():
+        base = reverse("appointments:days")
+        where = choice.params("office", "topic")
+        shown = day_and_time(
+            _cached_free_days(choice.office, rows),
+            lambda day: rules.rows_as_slots(
+                choice.office, [row for row in rows if hours.localdate(row[1]) == day]
+            ),
+            day=choice.day,
+            month=month,
+            day_url=lambda day: f"{base}?{urlencode({**where, 'day': day.isoformat()})}",
+            month_url=lambda m: f"{base}?{urlencode({**where, 'month': m.strftime('%Y-%m')})}",
+            carried=where,
+            chosen_slot=chosen_slot,
+        )
+        # A GET form: no CSRF token, nothing of this request's but what the key names.
+        html = render_to_string(
+            "appointments/public/includes/day_and_time.html",
+            {**shown, "action": reverse("appointments:details"), "button": _("Continue")},
+        )
+        return shown["day"], shown["has_free_days"], html
+
+    # Drawn once for everyone asking the same, until the free times change.
+    parts = [get_language(), choice.topic.pk, choice.day, month, chosen_slot, hours.localdate()]
+    choice.day, has_free_days, day_and_time_html = rules.drawn_from_rows(
+        choice.office, rows, ":".join(map(str, parts)), draw
     )
-    choice.day = shown["day"]
     context = {
         "choice": choice,
-        **shown,
+        "day_and_time": day_and_time_html,
+        "has_free_days": has_free_days,
         "horizon_weeks": settings.APPOINTMENT_HORIZON_WEEKS,
         # Suggested only when there is nothing to choose (no query otherwise).
-        "phone_office": None if shown["has_free_days"] else _phone_office(choice.office),
+        "phone_office": None if has_free_days else _phone_office(choice.office),
         **_steps("days", choice),
     }
     return render(request, "appointments/public/days.html", context)

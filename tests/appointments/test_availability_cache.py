@@ -2,6 +2,7 @@
 that changes them, the database when the cache is away, ETags on the API, and the
 booking that always asks the database."""
 
+import datetime
 import threading
 
 import pytest
@@ -13,9 +14,11 @@ from django.urls import reverse
 
 from appointments import rules
 from appointments.models import Appointment, Slot
+from appointments.views import public as public_views
 from citizens import rules as citizen_rules
 from offices import shared_cache
 from tests.appointments.public_helpers import MONDAY, book, details, slot_on, topic, url
+from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +112,41 @@ def test_times_page__asked_again__answered_from_the_cache(slots, client, django_
 
     assert response.status_code == 200
     assert "9.00–9.30" in response.text
+
+
+def test_times_page__asked_again__the_calendar_and_times_drawn_once(slots, client, monkeypatch):
+    times_page(client)
+    monkeypatch.setattr(public_views, "day_and_time", None)  # drawing again would fail
+
+    response = times_page(client)
+
+    assert response.status_code == 200
+    assert '<input type="radio" name="slot"' in response.text  # kept as HTML, not escaped
+
+
+def test_times_page__each_language_drawn_in_its_own(slots, client):
+    assert "Valitse aika" in times_page(client).text
+
+    swedish = client.get(url("times", "sv", office="tornio", topic=topic().pk, day="2026-12-07"))
+
+    assert "Välj en tid" in swedish.text
+    assert "Valitse aika" not in swedish.text
+
+
+def test_times_page__a_time_leaves_the_booking_window__no_longer_offered(
+    slots, client, pin_clock, settings
+):
+    notice = datetime.timedelta(minutes=settings.APPOINTMENT_MIN_NOTICE_MINUTES)
+    nine = helsinki(2026, 12, 7, 9, 0)
+    pin_clock(nine - notice - datetime.timedelta(seconds=60))
+    assert "9.00–9.30" in times_page(client).text
+
+    # A minute later (well before the cached entry expires), nothing written.
+    pin_clock(nine - notice + datetime.timedelta(seconds=1))
+    page = times_page(client).text
+
+    assert "9.00–9.30" not in page
+    assert "9.30–10.00" in page
 
 
 def _cancel(tornio):

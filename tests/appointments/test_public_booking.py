@@ -586,7 +586,7 @@ def test_times_page__query_count__does_not_grow_with_slots_and_appointments(
     _many_slots(offices["phone"], MONDAY, count, booked=count)
     params = {"office": "phone", "topic": topic().pk, "day": MONDAY.isoformat()}
 
-    with django_assert_num_queries(4):  # office, topic, the free days, the day's slots
+    with django_assert_num_queries(3):  # office, topic, the window's free times (the day's too)
         response = client.get(url("times", **params))
 
     assert response.content.decode().count('name="slot"') == count
@@ -600,7 +600,7 @@ def test_days_page__query_count__does_not_grow_with_slots_and_appointments(
     _many_days(offices["phone"], count)
     params = {"office": "phone", "topic": topic().pk}
 
-    with django_assert_num_queries(4):  # office, topic, the free days, the first day's slots
+    with django_assert_num_queries(3):  # office, topic, the window's free times (the day's too)
         response = client.get(url("days", **params))
 
     # The calendar shows December: its days from Monday 7 December with free times.
