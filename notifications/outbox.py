@@ -66,9 +66,9 @@ def notify(
     expires_at=None,
 ):
     """Queue one message about ``obj`` (any saved model instance) in the current
-    transaction and return its row. ``event`` is the caller's name for what happened
-    ("confirmed", "moved:1234"): one message per (obj, event, channel), so a second call
-    with the same key writes nothing and returns the existing row.
+    transaction. ``event`` is the caller's name for what happened ("confirmed",
+    "moved:1234"): one message per (obj, event, channel), so a second call with the same
+    key writes nothing.
 
     ``channel`` is ``Channel.EMAIL`` or ``Channel.SMS``; ``to`` an e-mail address or a
     phone number (ask ``sms_capable()`` first); ``body`` the rendered text (an SMS must
@@ -77,6 +77,9 @@ def notify(
     body (a code, a private link) is blanked once sent; a message is not sent after
     ``expires_at``. A wrong channel, recipient or text raises ValueError: that is a bug
     in the caller, not the citizen's input.
+
+    The returned message has the row's id; when the key was taken, the row is left as it
+    was (the returned fields are those given, not the row's).
     """
     channel = Channel(channel)
     if channel == Channel.SMS:
@@ -95,23 +98,31 @@ def notify(
             raise ValueError("An e-mail subject is one line.")
     if obj.pk is None:
         raise ValueError("notify() needs a saved object.")
-    message, created = Message.objects.get_or_create(
+    message = Message(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         event=event,
         channel=channel,
-        defaults={
-            "recipient": to,
-            "language": language or translation.get_language() or settings.LANGUAGE_CODE,
-            "subject": subject,
-            "body": body,
-            "attachments": [_attachment(*a) for a in attachments],
-            "sensitive": sensitive,
-            "expires_at": expires_at,
-        },
+        recipient=to,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        subject=subject,
+        body=body,
+        attachments=[_attachment(*a) for a in attachments],
+        sensitive=sensitive,
+        expires_at=expires_at,
     )
-    if created:
-        _deliver_after_commit()
+    # One statement, no savepoint: INSERT ... ON CONFLICT (the key) DO UPDATE SET event
+    # to itself, RETURNING the id. A taken key changes nothing and answers its row's id
+    # (DO NOTHING would answer nothing; get_or_create took four statements).
+    Message.objects.bulk_create(
+        [message],
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id", "event", "channel"],
+        update_fields=["event"],
+    )
+    # Once per transaction whether or not the row is new: a delivery run that finds
+    # nothing to send costs the worker one query.
+    _deliver_after_commit()
     return message
 
 
