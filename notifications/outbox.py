@@ -2,8 +2,9 @@
 
 ``notify()`` runs inside the caller's transaction: the message exists if and only if the
 change that caused it was committed, and the citizen's request never waits for SMTP or
-an SMS provider. After the commit a task asks a worker to deliver at once; the
-scheduled delivery job (every minute) catches whatever that missed.
+an SMS provider. A task, written in the same transaction (the task queue is a table),
+asks a worker to deliver at once; the scheduled delivery job (every minute) catches
+whatever that missed.
 
 ``deliver_due()`` claims due rows with a lease (PostgreSQL: ``SELECT ... FOR UPDATE
 SKIP LOCKED``; SQLite: the IMMEDIATE transaction serialises claims, and the UPDATE is
@@ -122,7 +123,7 @@ def notify(
     )
     # Once per transaction whether or not the row is new: a delivery run that finds
     # nothing to send costs the worker one query.
-    _deliver_after_commit()
+    _ask_for_delivery()
     return message
 
 
@@ -153,18 +154,24 @@ def _attachment(filename, content, mimetype):
     return {"filename": filename, "mimetype": mimetype, "content": content, "base64": False}
 
 
-def _deliver_after_commit():
-    """Once per transaction: after the commit, ask a worker to deliver now."""
-    if any(callback is _enqueue_delivery for _, callback, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(_enqueue_delivery, robust=True)
-
-
-def _enqueue_delivery():
+def _ask_for_delivery():
+    """Once per transaction: a task asking a worker to deliver now. The task queue is a
+    table (django-q2's ORM broker), so the task is written in the transaction, beside
+    the messages: committed with them or not at all, and no commit of its own. A worker
+    cannot see it before the messages; the scheduled delivery catches anything else."""
+    if connection.in_atomic_block:
+        # The marker shares the task's fate: a savepoint rolled back drops both.
+        if any(callback is _delivery_asked for _, callback, _ in connection.run_on_commit):
+            return
+        transaction.on_commit(_delivery_asked)
     # Frequent and uneventful: the result is not kept (failures are).
     async_task(
         "notifications.outbox.deliver_due", q_options={"group": "notifications", "save": False}
     )
+
+
+def _delivery_asked():
+    """Marks a transaction that holds a delivery task (nothing to do at the commit)."""
 
 
 @dataclass

@@ -116,7 +116,7 @@ def test_notify__unknown_channel__is_a_programming_error(queue):
         queue("fax")
 
 
-def test_notify__rolled_back_transaction__leaves_no_message(queue):
+def test_notify__rolled_back_transaction__leaves_no_message_and_no_task(queue):
     def book_then_fail():
         with transaction.atomic():
             queue("sms")
@@ -126,32 +126,37 @@ def test_notify__rolled_back_transaction__leaves_no_message(queue):
         book_then_fail()
 
     assert not Message.objects.exists()
+    assert not OrmQ.objects.exists()
 
 
-def test_notify__after_commit__asks_a_worker_once_per_transaction(
-    queue, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+def test_notify__asks_a_worker_once_per_transaction_in_the_transaction(queue):
+    with transaction.atomic():
         queue("sms", event="a")
         queue("email", event="a")
         queue("sms", event="b")
+        # Written with the messages: no commit of its own, nothing to run after it.
+        assert OrmQ.objects.count() == 1
 
-    assert len(callbacks) == 1
-    assert OrmQ.objects.count() == 1
     assert OrmQ.objects.get().func() == "notifications.outbox.deliver_due"
 
 
-def test_notify__an_existing_key__asks_no_worker(queue, django_capture_on_commit_callbacks):
-    queue("sms")
+def test_notify__task_of_a_rolled_back_savepoint__asked_for_again(queue):
+    def notify_then_fail():
+        with transaction.atomic():
+            queue("sms", event="a")
+            raise RuntimeError
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        queue("sms")
+    with pytest.raises(RuntimeError):
+        notify_then_fail()
+    queue("sms", event="b")
 
-    assert callbacks == []
+    assert OrmQ.objects.count() == 1
+    assert Message.objects.get().event == "b"
 
 
 def test_notify__in_a_request__costs_a_fixed_number_of_queries(queue, django_assert_num_queries):
-    queue("sms", event="warm-up")  # the content type is cached from here on
+    # The content type is cached from here on, and this transaction's task written.
+    queue("sms", event="warm-up")
 
     with django_assert_num_queries(1):  # INSERT ... ON CONFLICT ... RETURNING
         queue("sms", event="confirmed")
