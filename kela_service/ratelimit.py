@@ -22,8 +22,9 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 
 from offices.shared_cache import (
@@ -115,6 +116,8 @@ fallback = _Fallback()
 
 
 def _incr(store, key, period):
+    if isinstance(store, RedisCache):
+        return _redis_incr(store, key, period)
     # add() is atomic: only the first request of a window creates the key.
     store.add(key, 0, timeout=period)
     try:
@@ -124,13 +127,28 @@ def _incr(store, key, period):
         return 1
 
 
+# INCR, and the window's expiry on a key that has none: one round trip, atomic (the
+# cache's add() and incr() took three: SET NX, EXISTS, INCR).
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+def _redis_incr(store, key, period):
+    key = store.make_and_validate_key(key)
+    client = store._cache.get_client(key, write=True)
+    return client.eval(_COUNT_SCRIPT, 1, key, period)
+
+
 def count(key, period):
     """Count one event under ``key`` in a window of ``period`` seconds; return the
     window's count so far. On the shared cache, or on this process's own counters
     while the shared cache is down."""
     if not fallback.in_use():
         try:
-            current = _incr(cache, key, period)
+            current = _incr(caches["default"], key, period)
         except CACHE_ERRORS as error:
             fallback.shared_cache_failed(error)
         else:
