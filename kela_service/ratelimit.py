@@ -24,13 +24,13 @@ import time
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 
 from offices.shared_cache import (
     CACHE_ERRORS,
     RETRY_SECONDS,  # noqa: F401 (the retry, for the tests)
     Breaker,
+    redis_eval,
 )
 
 logger = logging.getLogger(__name__)
@@ -116,8 +116,10 @@ fallback = _Fallback()
 
 
 def _incr(store, key, period):
-    if isinstance(store, RedisCache):
-        return _redis_incr(store, key, period)
+    if store is not fallback.counters:
+        current = redis_eval(_COUNT_SCRIPT, [key], period)
+        if current is not NotImplemented:
+            return current
     # add() is atomic: only the first request of a window creates the key.
     store.add(key, 0, timeout=period)
     try:
@@ -127,19 +129,13 @@ def _incr(store, key, period):
         return 1
 
 
-# INCR, and the window's expiry on a key that has none: one round trip, atomic (the
+# On Redis: INCR, and the window's expiry on a key that has none, in one round trip (the
 # cache's add() and incr() took three: SET NX, EXISTS, INCR).
 _COUNT_SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
-
-
-def _redis_incr(store, key, period):
-    key = store.make_and_validate_key(key)
-    client = store._cache.get_client(key, write=True)
-    return client.eval(_COUNT_SCRIPT, 1, key, period)
 
 
 def count(key, period):

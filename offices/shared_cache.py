@@ -24,7 +24,8 @@ import logging
 import threading
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -159,19 +160,47 @@ def version(name):
         return None
 
 
+# Each key's version moved on by one, or started at the clock's nanoseconds (ARGV[1])
+# where it has none: one round trip for any number of names (the cache's incr() is
+# two, EXISTS then INCR, and a set() more for a missing version).
+_BUMP_SCRIPT = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('INCR', key)
+  else
+    redis.call('SET', key, ARGV[1])
+  end
+end
+"""
+
+
+def redis_eval(script, keys, *args):
+    """Run the Lua ``script`` on the shared cache's Redis with ``keys`` (cache keys, made
+    like the cache's own) and ``args``, in one round trip; NotImplemented when the
+    shared cache is not Redis (local memory in development)."""
+    store = caches["default"]
+    if not isinstance(store, RedisCache):
+        return NotImplemented
+    keys = [store.make_and_validate_key(key) for key in keys]
+    # Writes go to the first server, as the cache's own (RedisCacheClient.get_client).
+    return store._cache.get_client(keys[0], write=True).eval(script, len(keys), *keys, *args)
+
+
 def bump(*names):
     """Move the versions of ``names`` on now and once the current transaction commits:
     what was cached under them is not read again."""
+    keys = [_version_key(name) for name in names]
 
     def move_on():
         if breaker.open():
             return
         try:
-            for name in names:
-                try:
-                    cache.incr(_version_key(name))
-                except ValueError:  # no version yet (or evicted): a new one
-                    cache.set(_version_key(name), time.time_ns(), timeout=None)
+            if redis_eval(_BUMP_SCRIPT, keys, time.time_ns()) is NotImplemented:
+                for key in keys:
+                    try:
+                        cache.incr(key)
+                    except ValueError:  # no version yet (or evicted): a new one
+                        cache.set(key, time.time_ns(), timeout=None)
         except CACHE_ERRORS as error:
             breaker.failed(error)
 

@@ -4,6 +4,7 @@ booking that always asks the database."""
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -230,6 +231,26 @@ def test_shared_redis__two_processes_see_one_version(slots, client, settings, re
 
         assert shared_cache.version(f"availability:{slots['tornio'].pk}") > version
         assert free_on(client)[0] == "09:30"
+    finally:
+        caches["default"].clear()
+        caches["default"].close()
+
+
+def test_bump__on_redis__moves_each_version_on_or_starts_it_at_the_clock(settings, redis_url):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    caches["default"].clear()
+    try:
+        before = time.time_ns()
+        shared_cache.bump("test:a")  # no version yet: not 1, which an old entry may carry
+        started = shared_cache.version("test:a")
+        assert started >= before
+
+        shared_cache.bump("test:a", "test:b")  # one round trip for both
+
+        assert shared_cache.version("test:a") == started + 1
+        assert shared_cache.version("test:b") >= before
     finally:
         caches["default"].clear()
         caches["default"].close()
