@@ -531,8 +531,7 @@ def _phone_place(phone, now):
     have started are given back first. The database keeps (phone, place) unique, so of
     two bookings racing for the last place one fails and looks again."""
     mine = Appointment.objects.filter(phone=phone, phone_place__isnull=False)
-    mine.filter(slot__starts_at__lte=now).update(phone_place=None)
-    taken = set(mine.values_list("phone_place", flat=True))
+    taken = _places_held(mine, "phone_place", now)
     place = next((p for p in range(1, phone_cap() + 1) if p not in taken), None)
     if place is None:
         upcoming = mine.select_related("slot__office").order_by("slot__starts_at")
@@ -545,13 +544,23 @@ def _phone_place(phone, now):
     return place
 
 
+def _places_held(mine, field, now):
+    """The places (``field``) that the bookings ``mine`` hold for upcoming times; the
+    places of those that have started are given back (set to NULL) first. One query
+    while none has started, which is the usual case."""
+    rows = list(mine.values_list("pk", field, "slot__starts_at"))
+    started = [pk for pk, _, starts_at in rows if starts_at <= now]
+    if started:
+        Appointment.objects.filter(pk__in=started).update(**{field: None})
+    return {place for _, place, starts_at in rows if starts_at > now}
+
+
 def _citizen_place(citizen, now):
     """``_phone_place`` for an identified person: the lowest free place among their
     upcoming active bookings, or the PERSON_CAP error that lists them. The unique
     ``(citizen, citizen_place)`` constraint settles a race for the last place."""
     mine = Appointment.objects.filter(citizen=citizen, citizen_place__isnull=False)
-    mine.filter(slot__starts_at__lte=now).update(citizen_place=None)
-    taken = set(mine.values_list("citizen_place", flat=True))
+    taken = _places_held(mine, "citizen_place", now)
     place = next((p for p in range(1, phone_cap() + 1) if p not in taken), None)
     if place is None:
         upcoming = mine.select_related("slot__office").order_by("slot__starts_at")
