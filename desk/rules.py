@@ -29,11 +29,18 @@ error = ErrorCatalogue(
 def has_desk(office):
     """Whether ``office`` serves walk-in customers at an info point (its weekly hours
     have one)."""
-    return (
-        office.kind != Office.Kind.PHONE_SERVICE
-        and WeeklyRule.objects.filter(
-            period__office=office, service=ServiceKind.INFO_POINT
-        ).exists()
+    return office.pk in offices_with_desk([office])
+
+
+def offices_with_desk(offices):
+    """The pks of those of ``offices`` that have a desk (``has_desk``): one query."""
+    offices = [office for office in offices if office.kind != Office.Kind.PHONE_SERVICE]
+    if not offices:
+        return set()
+    return set(
+        WeeklyRule.objects.filter(period__office__in=offices, service=ServiceKind.INFO_POINT)
+        .values_list("period__office_id", flat=True)
+        .distinct()
     )
 
 

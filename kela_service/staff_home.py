@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from appointments import roles as appointment_roles
 from desk import roles as desk_roles
-from desk.rules import has_desk
+from desk.rules import offices_with_desk
 from offices import hours
 from offices.models import ServiceKind
 
@@ -26,14 +26,21 @@ from offices.models import ServiceKind
 LOOK_AHEAD_DAYS = 31
 
 
-def next_appointment_day(office, today):
-    """Today, or the next day on which ``office`` has appointment hours (today if
-    none within ``LOOK_AHEAD_DAYS``)."""
-    days = hours.opening_hours(office, today, today + datetime.timedelta(days=LOOK_AHEAD_DAYS))
-    for day in days:
-        if day.services.get(ServiceKind.APPOINTMENTS) or day.services.get(ServiceKind.PHONE):
-            return day.date
-    return today
+def next_appointment_days(offices, today):
+    """{office pk: today, or the next day on which it has appointment hours (today if
+    none within ``LOOK_AHEAD_DAYS``)}, for all of ``offices`` in a few queries."""
+    found = {}
+    end = today + datetime.timedelta(days=LOOK_AHEAD_DAYS)
+    for pk, days in hours.opening_hours_of(offices, today, end).items():
+        found[pk] = next(
+            (
+                day.date
+                for day in days
+                if day.services.get(ServiceKind.APPOINTMENTS) or day.services.get(ServiceKind.PHONE)
+            ),
+            today,
+        )
+    return found
 
 
 def menu(request, today):
@@ -41,15 +48,18 @@ def menu(request, today):
     user."""
     user = request.user
     sections = []
-    for office in appointment_roles.visible_offices(user):
-        day = next_appointment_day(office, today)
+    offices = list(appointment_roles.visible_offices(user))
+    days = next_appointment_days(offices, today)
+    desks = offices_with_desk(offices) if user.has_perm(desk_roles.DESK_PERMISSION) else set()
+    for office in offices:
+        day = days[office.pk]
         links = [
             (
                 _("Appointments %(day)s") % {"day": hours.format_date(day)},
                 reverse("staff:day", kwargs={"office": office.slug, "day": day.isoformat()}),
             )
         ]
-        if user.has_perm(desk_roles.DESK_PERMISSION) and has_desk(office):
+        if office.pk in desks:
             links.append((_("Info-point desk"), reverse("desk:desk", args=[office.slug])))
         links += [
             (_("Bookings affected by closures"), reverse("staff:affected", args=[office.slug])),

@@ -199,20 +199,31 @@ class DayHours:
         return not any(self.services.values())
 
 
-class _OfficeHours:
-    """The rows that decide an office's hours in a date range, loaded in two queries."""
+def _periods(offices, start, end):
+    """The hours periods of ``offices`` valid at some time from ``start`` to ``end``,
+    with their rules, the latest first: two queries."""
+    return (
+        HoursPeriod.objects.filter(office__in=offices, valid_from__lte=end)
+        .exclude(valid_until__lt=start)
+        .prefetch_related("rules")
+        .order_by("-valid_from", "-pk")
+    )
 
-    def __init__(self, office, start, end):
+
+class _OfficeHours:
+    """The rows that decide an office's hours in a date range, loaded in three queries
+    (or given: ``periods`` and ``exceptions`` by date, as ``opening_hours_of`` loads
+    them for many offices)."""
+
+    def __init__(self, office, start, end, *, periods=None, exceptions=None):
         self.office = office
-        self.periods = list(
-            HoursPeriod.objects.filter(office=office, valid_from__lte=end)
-            .exclude(valid_until__lt=start)
-            .prefetch_related("rules")
-            .order_by("-valid_from", "-pk")
-        )
-        self.exceptions = {}
-        for exception in DateException.objects.filter(office=office).between(start, end):
-            self.exceptions.setdefault(exception.date, []).append(exception)
+        if periods is None:
+            periods = list(_periods([office], start, end))
+        if exceptions is None:
+            exceptions = {}
+            for exception in DateException.objects.filter(office=office).between(start, end):
+                exceptions.setdefault(exception.date, []).append(exception)
+        self.periods, self.exceptions = periods, exceptions
         self.service_kinds = offered_services(office, self.periods, self.exceptions)
 
     def period_for(self, day):
@@ -292,6 +303,36 @@ def daterange(start, end):
     """Dates from ``start`` to ``end`` inclusive."""
     for offset in range((end - start).days + 1):
         yield start + datetime.timedelta(days=offset)
+
+
+def opening_hours_of(offices, start, end, *, language=None):
+    """``opening_hours`` of each of ``offices`` in three queries, however many:
+    {office pk: an iterator of its ``DayHours`` from ``start`` to ``end``, each day
+    worked out when asked for}."""
+    offices = list(offices)
+    periods, exceptions = {}, {}
+    for period in _periods(offices, start, end):
+        periods.setdefault(period.office_id, []).append(period)
+    for exception in DateException.objects.filter(office__in=offices).between(start, end):
+        exceptions.setdefault(exception.office_id, {}).setdefault(exception.date, []).append(
+            exception
+        )
+    found = {}
+    for office in offices:
+        source = _OfficeHours(
+            office,
+            start,
+            end,
+            periods=periods.get(office.pk, []),
+            exceptions=exceptions.get(office.pk, {}),
+        )
+        found[office.pk] = _days(source, start, end, language)
+    return found
+
+
+def _days(source, start, end, language):
+    for day in daterange(start, end):
+        yield source.day(day, language)
 
 
 def opening_hours(office, start, end=None, *, language=None):

@@ -1,12 +1,23 @@
 """The staff home at /staff/: one page per role, every link it shows opens for that
 user, and what it does not show stays closed to them."""
 
+import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import UserFactory, helsinki
+from offices.models import ServiceKind
+from tests.factories import (
+    DateExceptionFactory,
+    HoursPeriodFactory,
+    OfficeFactory,
+    UserFactory,
+    WeeklyRuleFactory,
+    helsinki,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +168,34 @@ def test_admin__office_staff_with_nothing_there__a_link_to_the_staff_home(
 
     assert page.status_code == 200
     assert f'<a href="{HOME}">' in page.text
+
+
+def _more_offices(count):
+    """``count`` service points, each with appointment hours on Mondays, every other
+    one with an info point too, and a closure on the next Monday for every third."""
+    for n in range(count):
+        period = HoursPeriodFactory(office=OfficeFactory(slug=f"extra-{n:03d}"))
+        WeeklyRuleFactory(period=period, weekday=0)
+        if n % 2:
+            WeeklyRuleFactory(period=period, weekday=1, service=ServiceKind.INFO_POINT)
+        if not n % 3:
+            DateExceptionFactory(office=period.office, date=datetime.date(2026, 12, 7))
+
+
+def test_superuser__3_or_33_offices__same_query_count(
+    now, client, superuser, staff_login, django_assert_num_queries
+):
+    staff_login(superuser)
+    client.get(HOME)  # the session and permissions, as on any later visit
+    with CaptureQueriesContext(connection) as three:
+        client.get(HOME)
+    _more_offices(30)
+
+    with django_assert_num_queries(len(three)):
+        page = client.get(HOME)
+
+    urls = links(page)
+    assert "/staff/extra-000/2026-12-14/" in urls  # closed on the 7th: the Monday after
+    assert "/staff/extra-001/2026-12-07/" in urls
+    assert "/staff/extra-001/desk/" in urls
+    assert "/staff/extra-002/desk/" not in urls
