@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
 from notifications.models import Channel, Message, Status
 from notifications.outbox import notify, withdraw
 from notifications.sms import sms_capable
@@ -34,6 +35,7 @@ MOVED = "moved"
 CANCELLED = "cancelled"
 REMINDER = "reminder"
 AFFECTED = "affected"
+kinds.declare(CONFIRMED, MOVED, CANCELLED, REMINDER, AFFECTED)
 # Events that happen again for a new time carry the slot in their key.
 PER_SLOT = {MOVED, REMINDER, AFFECTED}
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
 from notifications.models import Channel
 from notifications.outbox import notify, withdraw
 from notifications.sms import sms_capable
@@ -17,6 +18,7 @@ from offices import hours
 CONFIRMED = "confirmed"
 AFFECTED = "affected"
 LINK = "link"
+kinds.declare(CONFIRMED, AFFECTED, LINK)
 
 SMS_TEXTS = {
     CONFIRMED: _("Kela calls you %(date)s between %(start)s and %(end)s. Ref %(reference)s"),

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
 from notifications.models import Channel
 from notifications.outbox import notify
 from notifications.sms import e164, sms_capable
@@ -38,6 +39,9 @@ NOT_PROVABLE = "not_provable"
 TOO_MANY_CODES = "too_many_codes"
 WRONG_CODE = "wrong_code"
 CODE_EXPIRED = "code_expired"
+# The event of the code's text message (notifications.kinds).
+CODE_EVENT = "code"
+kinds.declare(CODE_EVENT)
 
 error = ErrorCatalogue(
     {
@@ -117,7 +121,7 @@ def code_send(*, phone, address, language=None, now=None):
         with translation.override(language or translation.get_language()):
             notify(
                 obj=row,
-                event="code",
+                event=CODE_EVENT,
                 channel=Channel.SMS,
                 to=number,
                 body=SMS_TEXT % {"code": code, "minutes": CODE_MINUTES},
