@@ -22,19 +22,23 @@ from django.contrib.auth import (  # noqa: E402
     get_user_model,
 )
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from appointments import rules  # noqa: E402
+from appointments import notices, rules  # noqa: E402
 from appointments.models import Appointment, Slot  # noqa: E402
 from citizens import rules as citizen_rules  # noqa: E402
+from notifications.models import Message  # noqa: E402
 from offices import hours  # noqa: E402
 from offices.models import Office, Topic  # noqa: E402
 
 CITIZENS = 4000
 BENCH_PREFIX = "+35846"
+FILL_PREFIX = "+35845"
+# A changelist's first page (the admin's list_per_page).
+PAGE = 100
 
 
 def staff_session():
@@ -78,6 +82,32 @@ def citizens():
     return prepared
 
 
+def fill_first_pages():
+    """Bookings, and their messages, up to a first page of the admin's appointment list
+    (this week's) and message list where the set has fewer (the two-office set): a
+    list's growth from two offices to national scale then compares full pages, not an
+    empty list with a full one. This week's free times first, as many as there are
+    (two offices may not have a page of them), then later ones until the messages fill
+    a page. Returns how many were booked."""
+    today = hours.localdate()
+    start, end = hours.day_bounds(today, today + datetime.timedelta(days=6))
+    week = Appointment.objects.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
+    wanted = max(PAGE - week.count(), PAGE - Message.objects.count(), 0)
+    if not wanted:
+        return 0
+    free = rules.bookable_slots(Slot.objects.select_related("office")).order_by("starts_at")
+    topic = Topic.objects.filter(is_active=True).order_by("ordering", "pk").first()
+    first = Appointment.objects.filter(phone__startswith=FILL_PREFIX).count()
+    loads = [
+        rules.Load(slot=slot, name="Bench Asiakas", phone=f"{FILL_PREFIX}{n:07d}", topic=topic)
+        for n, slot in enumerate(free[:wanted], start=first)
+    ]
+    with transaction.atomic():
+        for appointment in rules.appointments_load(bookings=loads):
+            notices.notify_citizen(appointment, notices.CONFIRMED)
+    return len(loads)
+
+
 def main():
     with connection.cursor() as cursor:
         cursor.execute(
@@ -99,9 +129,11 @@ def main():
         .first()
     )
     topic = Topic.objects.filter(is_active=True).order_by("ordering", "pk").first()
+    filled = fill_first_pages()
     print(
         json.dumps(
             {
+                "filled": filled,
                 "staff_session": staff_session(),
                 "citizens": citizens(),
                 "topic": topic.pk,
