@@ -7,7 +7,9 @@ without the production environment (``collectstatic`` in the image build) still 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
 
 # Mail backends that deliver nothing: the console one writes every message, private
 # manage links included, to the log.
@@ -66,7 +68,7 @@ def production_services(app_configs, **kwargs):
     if settings.DEBUG:
         return []
     errors = []
-    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    if not issubclass(import_string(settings.CACHES["default"]["BACKEND"]), RedisCache):
         errors.append(
             Error(
                 "REDIS_URL is not set: the rate limits would count per worker process "

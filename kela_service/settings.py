@@ -245,7 +245,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, one redis.Redis per pool (kela_service/cache.py).
+            "BACKEND": "kela_service.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "kela",
             # A Redis that does not answer must not hold a request for long: the rate

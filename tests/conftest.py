@@ -266,7 +266,7 @@ def redis_down(settings, closed_port):
     """The shared cache is Redis on a port where nothing listens."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kela_service.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port}/8",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -221,7 +221,7 @@ def test_cache_down__read_from_the_database_and_said_once(slots, client, redis_d
 
 def test_shared_redis__two_processes_see_one_version(slots, client, settings, redis_url):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
     }
     caches["default"].clear()
     try:
@@ -238,7 +238,7 @@ def test_shared_redis__two_processes_see_one_version(slots, client, settings, re
 
 def test_bump__on_redis__moves_each_version_on_or_starts_it_at_the_clock(settings, redis_url):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
     }
     caches["default"].clear()
     try:

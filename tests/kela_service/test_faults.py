@@ -100,7 +100,7 @@ def test_healthz__redis_down__200_degraded_and_one_warning(client, redis_down, c
 @pytest.mark.django_db
 def test_healthz__redis_answers__200_ok(client, settings, redis_url):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
     }
 
     response = client.get("/healthz")

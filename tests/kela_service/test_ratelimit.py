@@ -201,7 +201,7 @@ def test_hit__redis_back__counts_on_redis_again(rf, settings, redis_down, clock,
     assert ratelimit.fallback.in_use()
 
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
     }
     clock.now += ratelimit.RETRY_SECONDS
     hit("appointments", request)
@@ -213,7 +213,7 @@ def test_hit__redis_back__counts_on_redis_again(rf, settings, redis_down, clock,
 @pytest.fixture
 def on_redis(settings, redis_url):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
     }
     store = caches["default"]
     yield store
