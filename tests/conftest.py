@@ -262,6 +262,18 @@ def redis_url():
 
 
 @pytest.fixture
+def redis_cache(settings, redis_url):
+    """The shared cache on the test Redis (the production backend), emptied after."""
+    settings.CACHES = {
+        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
+    }
+    store = caches["default"]
+    yield store
+    store.clear()
+    store.close()
+
+
+@pytest.fixture
 def redis_down(settings, closed_port):
     """The shared cache is Redis on a port where nothing listens."""
     settings.CACHES = {

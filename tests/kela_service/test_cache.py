@@ -2,20 +2,13 @@
 redis.Redis per connection pool."""
 
 import pytest
-from django.core.cache import caches
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def store(settings, redis_url):
-    settings.CACHES = {
-        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
-    }
-    store = caches["default"]
-    yield store
-    store.clear()
-    store.close()
+def store(redis_cache):
+    return redis_cache
 
 
 def test_one_client_per_pool__not_one_per_call(store):

@@ -210,29 +210,19 @@ def test_hit__redis_back__counts_on_redis_again(rf, settings, redis_down, clock,
     caches["default"].clear()
 
 
-@pytest.fixture
-def on_redis(settings, redis_url):
-    settings.CACHES = {
-        "default": {"BACKEND": "kela_service.cache.RedisCache", "LOCATION": redis_url}
-    }
-    store = caches["default"]
-    yield store
-    store.clear()
-
-
 def _redis_ttl(store, key):
     key = store.make_and_validate_key(key)
     return store._cache.get_client(key).ttl(key)
 
 
-def test_count__on_redis__one_key_a_window_that_expires(on_redis):
+def test_count__on_redis__one_key_a_window_that_expires(redis_cache):
     assert [ratelimit.count("test:window", 60) for _ in range(3)] == [1, 2, 3]
 
-    assert 0 < _redis_ttl(on_redis, "test:window") <= 60
+    assert 0 < _redis_ttl(redis_cache, "test:window") <= 60
 
 
-def test_count__on_redis__a_key_left_without_expiry__gets_the_window(on_redis):
-    on_redis.set("test:stuck", 5, timeout=None)
+def test_count__on_redis__a_key_left_without_expiry__gets_the_window(redis_cache):
+    redis_cache.set("test:stuck", 5, timeout=None)
 
     assert ratelimit.count("test:stuck", 60) == 6
-    assert 0 < _redis_ttl(on_redis, "test:stuck") <= 60
+    assert 0 < _redis_ttl(redis_cache, "test:stuck") <= 60
