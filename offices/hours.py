@@ -199,30 +199,12 @@ class DayHours:
         return not any(self.services.values())
 
 
-def _periods(offices, start, end):
-    """The hours periods of ``offices`` valid at some time from ``start`` to ``end``,
-    with their rules, the latest first: two queries."""
-    return (
-        HoursPeriod.objects.filter(office__in=offices, valid_from__lte=end)
-        .exclude(valid_until__lt=start)
-        .prefetch_related("rules")
-        .order_by("-valid_from", "-pk")
-    )
-
-
 class _OfficeHours:
-    """The rows that decide an office's hours in a date range, loaded in three queries
-    (or given: ``periods`` and ``exceptions`` by date, as ``opening_hours_of`` loads
-    them for many offices)."""
+    """The rows that decide an office's hours in a date range: its ``periods`` and its
+    ``exceptions`` by date, as ``opening_hours_of`` loads them."""
 
-    def __init__(self, office, start, end, *, periods=None, exceptions=None):
+    def __init__(self, office, periods, exceptions):
         self.office = office
-        if periods is None:
-            periods = list(_periods([office], start, end))
-        if exceptions is None:
-            exceptions = {}
-            for exception in DateException.objects.filter(office=office).between(start, end):
-                exceptions.setdefault(exception.date, []).append(exception)
         self.periods, self.exceptions = periods, exceptions
         self.service_kinds = offered_services(office, self.periods, self.exceptions)
 
@@ -311,23 +293,26 @@ def opening_hours_of(offices, start, end, *, language=None):
     worked out when asked for}."""
     offices = list(offices)
     periods, exceptions = {}, {}
-    for period in _periods(offices, start, end):
+    for period in (
+        HoursPeriod.objects.filter(office__in=offices, valid_from__lte=end)
+        .exclude(valid_until__lt=start)
+        .prefetch_related("rules")
+        .order_by("-valid_from", "-pk")
+    ):
         periods.setdefault(period.office_id, []).append(period)
     for exception in DateException.objects.filter(office__in=offices).between(start, end):
         exceptions.setdefault(exception.office_id, {}).setdefault(exception.date, []).append(
             exception
         )
-    found = {}
-    for office in offices:
-        source = _OfficeHours(
-            office,
+    return {
+        office.pk: _days(
+            _OfficeHours(office, periods.get(office.pk, []), exceptions.get(office.pk, {})),
             start,
             end,
-            periods=periods.get(office.pk, []),
-            exceptions=exceptions.get(office.pk, {}),
+            language,
         )
-        found[office.pk] = _days(source, start, end, language)
-    return found
+        for office in offices
+    }
 
 
 def _days(source, start, end, language):
@@ -337,9 +322,7 @@ def _days(source, start, end, language):
 
 def opening_hours(office, start, end=None, *, language=None):
     """A ``DayHours`` for each date from ``start`` to ``end`` (inclusive)."""
-    end = end or start
-    source = _OfficeHours(office, start, end)
-    return [source.day(day, language) for day in daterange(start, end)]
+    return list(opening_hours_of([office], start, end or start, language=language)[office.pk])
 
 
 def opening_intervals(office, service, day):
