@@ -152,10 +152,10 @@ def _cached_rows(office):
     return rules.available_rows(office=office, start=first, end=last)
 
 
-def _cached_free_days(office, rows=None):
-    """``_free_days`` of what a citizen can book at ``office`` (its ``_cached_rows``)."""
-    rows = _cached_rows(office) if rows is None else rows
-    return _count_days(starts_at for _, starts_at, *_ in rows)
+def _rows_on(rows, day):
+    """Those of ``rows`` (``_cached_rows``) that start on the local date ``day``."""
+    start, end = hours.day_bounds(day)
+    return [row for row in rows if start <= row[1] < end]
 
 
 def _phone_office(office):
@@ -207,8 +207,7 @@ def times(request):
         return _back(request, form)
     choice = Choice.of(form.cleaned_data)
     rows = _cached_rows(choice.office)
-    day_start, day_end = hours.day_bounds(choice.day)
-    if not any(day_start <= starts_at < day_end for _, starts_at, *_ in rows):
+    if not _rows_on(rows, choice.day):
         messages.error(request, _("There are no free times left on that day. Choose another day."))
         return redirect(choice.url("days", "office", "topic"))
     return _render_day_and_time(request, choice, rows)
@@ -251,10 +250,8 @@ def _render_day_and_time(request, choice, rows=None):
         base = reverse("appointments:days")
         where = choice.params("office", "topic")
         shown = day_and_time(
-            _cached_free_days(choice.office, rows),
-            lambda day: rules.rows_as_slots(
-                choice.office, [row for row in rows if hours.localdate(row[1]) == day]
-            ),
+            _count_days(row[1] for row in rows),
+            lambda day: rules.rows_as_slots(choice.office, _rows_on(rows, day)),
             day=choice.day,
             month=month,
             day_url=lambda day: f"{base}?{urlencode({**where, 'day': day.isoformat()})}",
