@@ -22,7 +22,7 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.shortcuts import render
 
@@ -116,10 +116,6 @@ fallback = _Fallback()
 
 
 def _incr(store, key, period):
-    if store is not fallback.counters:
-        current = redis_eval(_COUNT_SCRIPT, [key], period)
-        if current is not NotImplemented:
-            return current
     # add() is atomic: only the first request of a window creates the key.
     store.add(key, 0, timeout=period)
     try:
@@ -138,13 +134,19 @@ return count
 """
 
 
+def _shared_incr(key, period):
+    """``_incr`` on the shared cache: one script on Redis, else add() and incr()."""
+    current = redis_eval(_COUNT_SCRIPT, [key], period)
+    return _incr(cache, key, period) if current is NotImplemented else current
+
+
 def count(key, period):
     """Count one event under ``key`` in a window of ``period`` seconds; return the
     window's count so far. On the shared cache, or on this process's own counters
     while the shared cache is down."""
     if not fallback.in_use():
         try:
-            current = _incr(caches["default"], key, period)
+            current = _shared_incr(key, period)
         except CACHE_ERRORS as error:
             fallback.shared_cache_failed(error)
         else:
