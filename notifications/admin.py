@@ -19,9 +19,6 @@ from .models import DELIVERY_FINAL, Message
 from .outbox import messages_retry
 from .sms import e164, sms_capable
 
-# The kinds of event offered by EventFilter are those of the messages of this many days
-# (the index on created_at), not of the whole table.
-
 
 class CreatedFilter(admin.SimpleListFilter):
     """Messages of the last 7 days by default: a range that does not grow with the
