@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 from django.test import override_settings
 
@@ -107,3 +108,29 @@ def test_seed_national__debug_off__refuses_without_allow_production(friday):
         call_command("seed_national", *SMALL, stdout=io.StringIO())
 
     assert not Office.objects.exists()
+
+
+def planner_rows(table):
+    """The planner's row count of ``table`` (None: never analysed)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            tuples = cursor.fetchone()[0]
+            return None if tuples < 0 else int(tuples)
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NULL", [table])
+        row = cursor.fetchone()
+        if row is None:  # a table with indexes: its first figure is the row count
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            row = cursor.fetchone()
+        return None if row is None else int(row[0].split()[0])
+
+
+def test_seed_national__ends_with_the_tables_analysed(friday):
+    output = seed(*SMALL)
+
+    assert planner_rows(Slot._meta.db_table) == Slot.objects.count()
+    assert planner_rows(Appointment._meta.db_table) == Appointment.objects.count()
+    assert "ANALYZE" in output
