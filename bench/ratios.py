@@ -11,7 +11,8 @@ What it does:
      callback requests a day), the staff lists' "before national scale";
   2. prepares what the requests need (bench/setup_requests.py, inside Django): a staff
      session, citizen sessions with proven numbers, free slots to book, a table for the
-     one-INSERT yardstick; collects the static files;
+     one-INSERT yardstick; collects the static files; analyses both databases (the
+     planner's statistics, as autovacuum would keep them);
   3. starts gunicorn (2 sync workers, DEBUG off, Redis db 14 as the shared cache) with
      ``bench.settings`` (the app's URLs plus ``/bench/insert``: never in production) on
      each set;
@@ -86,6 +87,14 @@ def ensure_set(args, env, name, seed_args):
     if not slots:
         print(f"Seeding {name} (a few minutes) ...", flush=True)
         manage(env, "seed_national", *seed_args, "--allow-production")
+
+
+def analyze(args, name):
+    """The planner's statistics of the set as it is now (after the preparation's writes):
+    autovacuum, which would keep them current in production, may be off or behind, and a
+    plan made for the wrong sizes is no measure of the code."""
+    with psycopg.connect(database_url(args.postgres, name), autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 def prepare(env):
@@ -240,6 +249,8 @@ def main():
     ensure_set(args, small_env, args.small_database, SMALL)
     manage(env, "collectstatic", "--no-input")
     setup, small_setup = prepare(env), prepare(small_env)
+    for name in (args.database, args.small_database):
+        analyze(args, name)
     port, small_port = free_port(), free_port()
     RESULTS.mkdir(exist_ok=True)
     log = (RESULTS / "gunicorn.log").open("w")
