@@ -24,6 +24,7 @@ from django.contrib.auth import (  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -86,21 +87,41 @@ def fill_first_pages():
     """Bookings, and their messages, up to a first page of the admin's appointment list
     (this week's) and message list where the set has fewer (the two-office set): a
     list's growth from two offices to national scale then compares full pages, not an
-    empty list with a full one. This week's free times first, as many as there are
-    (two offices may not have a page of them), then later ones until the messages fill
-    a page. Returns how many were booked."""
+    empty list with a full one. This week's free times first, then, as a real week has,
+    cancellations whose times are booked again, until the week fills a page (two offices
+    have fewer free times a week than a page has rows); later times until the messages
+    fill a page. Returns how many were booked."""
     today = hours.localdate()
     start, end = hours.day_bounds(today, today + datetime.timedelta(days=6))
     week = Appointment.objects.filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
-    wanted = max(PAGE - week.count(), PAGE - Message.objects.count(), 0)
-    if not wanted:
-        return 0
-    free = rules.bookable_slots(Slot.objects.select_related("office")).order_by("starts_at")
     topic = Topic.objects.filter(is_active=True).order_by("ordering", "pk").first()
+    free = rules.bookable_slots(Slot.objects.select_related("office")).order_by("starts_at")
+    free_this_week = free.filter(starts_at__lt=end)
+    booked = 0
+    while (wanted := PAGE - week.count()) > 0:
+        if not free_this_week.exists():  # free some of the week's times to book again
+            cancelled = week.filter(
+                phone__startswith=FILL_PREFIX,
+                status=Appointment.Status.BOOKED,
+                slot__starts_at__gt=timezone.now() + datetime.timedelta(hours=3),
+            ).order_by("slot__starts_at")[:wanted]
+            with transaction.atomic():
+                for appointment in cancelled:
+                    if appointment.manage_token:  # not sealed under an earlier run's key
+                        rules.appointment_cancel(appointment=appointment, by=None)
+            if not free_this_week.exists():
+                break
+        booked += _load(list(free_this_week[:wanted]), topic)
+    if (wanted := PAGE - Message.objects.count()) > 0:
+        booked += _load(list(free[:wanted]), topic)
+    return booked
+
+
+def _load(slots, topic):
     first = Appointment.objects.filter(phone__startswith=FILL_PREFIX).count()
     loads = [
         rules.Load(slot=slot, name="Bench Asiakas", phone=f"{FILL_PREFIX}{n:07d}", topic=topic)
-        for n, slot in enumerate(free[:wanted], start=first)
+        for n, slot in enumerate(slots, start=first)
     ]
     with transaction.atomic():
         for appointment in rules.appointments_load(bookings=loads):
