@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from appointments.models import Appointment, Slot
-from offices.models import Topic
+from offices.models import Office, ServiceKind, Topic, WeeklyRule
 from tests.appointments.public_helpers import (
     MONDAY,
     NOW,
@@ -533,6 +533,26 @@ def test_confirm__inactive_topic__goes_back_to_step_1(client, slots):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/appointments/?office=tornio")
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["inactive", "no appointment hours"])
+def test_confirm__office_no_longer_booked__goes_back_to_step_1(client, slots, change):
+    # The slot is read with its office in one query: that read, too, asks whether the
+    # office is one citizens can book (rules.bookable_offices).
+    slot = slot_on(slots["tornio"])
+    if change == "inactive":
+        Office.objects.filter(slug="tornio").update(is_active=False)
+    else:
+        WeeklyRule.objects.filter(
+            period__office__slug="tornio", service=ServiceKind.APPOINTMENTS
+        ).delete()
+
+    response = client.post(url("confirm"), {**details(slot), "action": "book"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/appointments/")
+    assert "office=tornio" not in response["Location"]
     assert not Appointment.objects.exists()
 
 
