@@ -13,7 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +50,21 @@ class CallbackRequestQuerySet(PrivateLinkQuerySet):
 
     def by_due_time(self):
         return self.order_by("window_end", "created_at", "pk")
+
+    def with_promise(self, now=None):
+        """Annotated with how the promise to call within the window went, the one home
+        of that rule (the staff summary and the reports count these):
+        ``first_call`` (the first attempt's time, or None), ``called_in_time`` (first
+        called by the window's end) and ``called_late`` (first called after it, or not
+        called and the window is over). Neither while the window is still running."""
+        now = now or timezone.now()
+        first = CallbackAttempt.objects.filter(callback=OuterRef("pk")).order_by("made_at")
+        in_time = Q(first_call__lte=F("window_end"))
+        late = Q(first_call__gt=F("window_end")) | Q(first_call__isnull=True, window_end__lt=now)
+        return self.annotate(first_call=Subquery(first.values("made_at")[:1])).annotate(
+            called_in_time=ExpressionWrapper(in_time, output_field=models.BooleanField()),
+            called_late=ExpressionWrapper(late, output_field=models.BooleanField()),
+        )
 
 
 class CallbackRequest(PrivateLink):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -497,17 +497,11 @@ def callbacks_summary(day, now=None):
     """The figures of one day's windows: requests (not cancelled), called within the
     window (first call by the due time), late (first call after it, or not called and
     the window is over), done, no answer, still open, expired, cancelled."""
-    now = now or timezone.now()
     start, end = hours.day_bounds(day)
-    first_call = (
-        CallbackAttempt.objects.filter(callback=OuterRef("pk"))
-        .order_by("made_at")
-        .values("made_at")
-    )
     rows = (
         CallbackRequest.objects.between(start, end)
-        .annotate(first_call=Subquery(first_call[:1]))
-        .values("status", "window_end", "first_call")
+        .with_promise(now)
+        .values("status", "called_in_time", "called_late")
     )
     summary = dict.fromkeys(
         ["requests", "in_time", "late", "done", "no_answer", "open", "expired", "cancelled"], 0
@@ -517,9 +511,9 @@ def callbacks_summary(day, now=None):
             summary["cancelled"] += 1
             continue
         summary["requests"] += 1
-        if row["first_call"] is not None:
-            summary["in_time" if row["first_call"] <= row["window_end"] else "late"] += 1
-        elif row["window_end"] < now:
+        if row["called_in_time"]:
+            summary["in_time"] += 1
+        elif row["called_late"]:
             summary["late"] += 1
         if row["status"] == Status.DONE:
             summary["done"] += 1

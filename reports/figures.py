@@ -16,12 +16,12 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from appointments.models import Appointment
-from callbacks.models import CallbackAttempt, CallbackRequest
+from callbacks.models import CallbackRequest
 from desk.models import OralApplication, Visit
 from offices import hours
 from offices.models import Office
@@ -102,21 +102,16 @@ def office_figures(office, start, end, *, now=None):
         day.no_show += row["no_show"]
 
     if office.kind == Office.Kind.PHONE_SERVICE:
-        first_call = (
-            CallbackAttempt.objects.filter(callback=OuterRef("pk"))
-            .values("callback")
-            .annotate(first=Min("made_at"))
-            .values("first")
-        )
         callbacks = (
             CallbackRequest.objects.between(first, last)
             .exclude(status=CallbackRequest.Status.CANCELLED)
-            .annotate(day=_local_day("window_start"), first_call=Subquery(first_call))
+            .with_promise(now)
+            .annotate(day=_local_day("window_start"))
             .values("day")
             .annotate(
                 count=Count("pk"),
-                due=Count("pk", filter=Q(first_call__isnull=False) | Q(window_end__lt=now)),
-                in_time=Count("pk", filter=Q(first_call__lte=F("window_end"))),
+                due=Count("pk", filter=Q(called_in_time=True) | Q(called_late=True)),
+                in_time=Count("pk", filter=Q(called_in_time=True)),
                 overdue=Count(
                     "pk",
                     filter=Q(status__in=CallbackRequest.OPEN_STATUSES, window_end__lt=now),
