@@ -4,8 +4,9 @@ import datetime
 import hashlib
 import json
 
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags, quote_etag
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -71,12 +72,11 @@ def availability(
         }
     ).encode()
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        answer = HttpResponseNotModified()
-    else:
-        answer = HttpResponse(body, content_type="application/json; charset=utf-8")
+    answer = HttpResponse(body, content_type="application/json; charset=utf-8")
     _cache_headers(answer, etag)
-    return answer
+    # Django's conditional GET: If-None-Match compared weakly (a W/ tag that a
+    # compressing proxy made of ours matches too), "*", and a 304 with our headers.
+    return get_conditional_response(request, etag=etag, response=answer)
 
 
 def _cache_headers(response, etag):

@@ -276,6 +276,25 @@ def test_api__etag__not_modified_until_a_booking(slots, client):
     assert changed["ETag"] != etag
 
 
+@pytest.mark.parametrize(
+    "sent", ["W/{etag}", "{etag}", '"other", {etag}', "*"], ids=["weak", "strong", "list", "any"]
+)
+def test_api__if_none_match__compared_weakly__not_modified(slots, client, sent):
+    # A proxy that compresses the answer may weaken its tag (W/"..."), and a client
+    # sends back what it got: If-None-Match matches weakly (RFC 9110, 13.1.2).
+    first = client.get(API, {"office": "tornio", "start": MONDAY, "end": MONDAY})
+
+    again = client.get(
+        API,
+        {"office": "tornio", "start": MONDAY, "end": MONDAY},
+        HTTP_IF_NONE_MATCH=sent.format(etag=first["ETag"]),
+    )
+
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "public, max-age=30"
+
+
 @pytest.mark.parametrize("value", ['"nonsense"', "*x", "", '"' * 300, "W/"])
 def test_api__any_if_none_match__an_answer_not_a_500(slots, client, value):
     response = client.get(
