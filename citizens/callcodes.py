@@ -158,6 +158,14 @@ def caller_identify(*, user, code, birth_date, now=None):
     return found.citizen
 
 
+def attempts_purge(*, before):
+    """Delete identification attempts made before ``before``: a record of which staff
+    member identified whom, kept as long as the access record is (the lock counts only
+    the last minutes)."""
+    deleted, _ = IdentifyAttempt.objects.filter(at__lt=before).delete()
+    return deleted
+
+
 def codes_purge(*, before):
     """Delete call codes ordered before ``before`` (they count only for a day)."""
     deleted, _ = CallCode.objects.filter(created_at__lt=before).delete()

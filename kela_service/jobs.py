@@ -22,6 +22,7 @@ from accounts.housekeeping import door_purge
 from appointments.reminders import reminders_send
 from appointments.rules import appointments_purge, links_forget, slots_reconcile_horizon
 from callbacks.rules import callbacks_expire, callbacks_follow_hours, callbacks_purge
+from citizens.callcodes import attempts_purge as identify_attempts_purge
 from citizens.callcodes import codes_purge as call_codes_purge
 from citizens.rules import codes_purge as sms_codes_purge
 from desk.rules import visits_purge
@@ -119,7 +120,11 @@ def purge_access_record(days=None):
     days = settings.ACCESS_RECORD_RETENTION_DAYS if days is None else days
     before = timezone.now() - datetime.timedelta(days=days)
     deleted = records_purge(before=before)
-    return f"Deleted {deleted} access records from before {hours.localtime(before):%Y-%m-%d %H:%M}."
+    attempts = identify_attempts_purge(before=before)
+    return (
+        f"Deleted {deleted} access records and {attempts} caller identification attempts "
+        f"from before {hours.localtime(before):%Y-%m-%d %H:%M}."
+    )
 
 
 def schedules_ensure(using="default"):

@@ -204,7 +204,7 @@ def test_purge__rows_past_the_retention__deleted_the_rest_kept(staff_request, se
 
     result = jobs.purge_access_record()
 
-    assert result.startswith("Deleted 1 access records from before ")
+    assert result.startswith("Deleted 1 access records and 0 caller identification attempts ")
     assert list(AccessRecord.objects.all()) == [recent]
     assert records_purge(before=timezone.now() - datetime.timedelta(days=30)) == 0
 

@@ -8,11 +8,13 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from appointments import rules as appointment_rules
 from appointments.models import Slot
 from citizens import callcodes
 from citizens.models import CallCode, IdentifyAttempt
+from kela_service import jobs
 from tests.factories import UserFactory, helsinki
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,21 @@ def test_attempts__in_the_admin_for_superusers_only(
 
     assert response.status_code == 200
     assert "phone-staff" in response.text
+
+
+def test_attempts__kept_as_long_as_the_access_record__then_deleted(phone_staff, settings):
+    # Who identified whom is a record of staff access: the access record's retention.
+    settings.ACCESS_RECORD_RETENTION_DAYS = 30
+    now = timezone.now()
+    old, recent = (
+        IdentifyAttempt.objects.create(
+            user=phone_staff, at=now - datetime.timedelta(days=days), outcome="wrong"
+        )
+        for days in (31, 29)
+    )
+
+    result = jobs.purge_access_record()
+
+    assert list(IdentifyAttempt.objects.all()) == [recent]
+    assert "and 1 caller identification attempts from before" in result
+    assert not IdentifyAttempt.objects.filter(pk=old.pk).exists()
