@@ -97,6 +97,9 @@ def test_manage__unknown_token__is_a_404_in_the_users_language_with_the_ways_for
     assert f'href="{prefix}/appointments/"' in page
     assert f'href="{prefix}/callbacks/"' in page
     assert 'href="tel:+35820692210"' in page
+    # The phone service's hours from its page (the database), not written into the text.
+    assert f'href="{prefix}/phone-service/"' in page
+    assert "9–16" not in page
 
 
 def test_short_link__unknown_token__is_the_friendly_404(client, booking):

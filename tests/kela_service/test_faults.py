@@ -145,6 +145,8 @@ def test_database_gone__page__503_in_the_users_language_with_retry_after(
     assert response["Retry-After"] == "30"
     assert f'<html lang="{language}">' in response.text
     assert sentence in response.text
+    prefix = "" if language == "fi" else f"/{language}"
+    assert f'href="{prefix}/phone-service/"' in response.text  # its hours, when back
     logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(logged) == 1
     assert logged[0].exc_info is None

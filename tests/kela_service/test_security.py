@@ -49,6 +49,8 @@ def test_rate_limit__over_the_limit__429_page_in_language_with_retry_after(clien
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert "För många försök" in response.text
+    assert "Du kan också ringa FPA:s telefontjänst." in response.text
+    assert 'href="/sv/phone-service/"' in response.text
 
 
 def test_client_address__behind_one_proxy__takes_the_address_the_proxy_saw(rf, settings):
