@@ -6,8 +6,10 @@ What it does, from scratch each run:
   2. migrates it, loads the demo data (offices, hours, topics, 8 weeks of slots) and
      collects the static files, with production settings (DEBUG off);
   3. starts gunicorn with 2 workers on a free port of 127.0.0.1;
-  4. lets every client GET the booking form (CSRF cookie and token; for --target admin
-     each client first logs in as a phone-service user), then releases all clients at
+  4. lets every client GET the booking form (CSRF cookie and token; for --target public
+     each client's session holds its proven phone number, as after the SMS code step;
+     for --target admin each client first logs in as a phone-service user and passes
+     the second factor), then releases all clients at
      once (a barrier) to POST the same capacity-1 slot;
   5. prints the figures, stops gunicorn, drops the database (unless --keep-db).
 
@@ -21,6 +23,7 @@ Only the standard library and psycopg (already a dependency); traffic stays on
 """
 
 import argparse
+import base64
 import http.client
 import http.cookies
 import json
@@ -64,8 +67,18 @@ slot = (
     .order_by("starts_at").first()
 )
 topic = Topic.objects.filter(is_active=True).order_by("ordering").first()
+# Each citizen proved their number by SMS code in their own browser session, as the
+# details page asks before it books (citizens.rules.prove).
+from django.contrib.sessions.backends.db import SessionStore
+from citizens.rules import prove
+sessions = []
+for n in range(int(os.environ["BENCH_CLIENTS"])):
+    session = SessionStore()
+    prove(session, f"+35840{1000000 + n}")
+    session.create()
+    sessions.append(session.session_key)
 print(json.dumps({"slot": slot.pk, "office": slot.office.slug, "topic": topic.pk,
-                  "when": str(slot)}))
+                  "when": str(slot), "sessions": sessions}))
 """
 
 
@@ -124,6 +137,9 @@ def production_env(db_url):
         PUBLIC_POST_NETWORK_RATE="100000/1m",
         EMAIL_URL="dummymail://",
         LOG_LEVEL="WARNING",
+        # Production refuses to start a booking without these (check --deploy).
+        LINK_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        ACCESS_RECORD_KEY=secrets.token_urlsafe(32),
         BENCH_USER=BENCH_USER,
         BENCH_PASSWORD=secrets.token_urlsafe(16),
     )
@@ -266,6 +282,7 @@ class Client:
             self.path = "/admin/appointments/appointment/add/"
             self.get(self.path)
         else:
+            self.cookies["sessionid"] = self.setup["sessions"][self.number]
             query = urllib.parse.urlencode(
                 {
                     "office": self.setup["office"],
@@ -405,6 +422,7 @@ def main():
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo", "--allow-production")
         manage(env, "collectstatic", "--no-input")
+        env["BENCH_CLIENTS"] = str(args.clients)
         output = manage(env, "shell", "-c", SETUP, capture=True)
         setup = json.loads(output.strip().splitlines()[-1])
         setup["password"] = env["BENCH_PASSWORD"]
