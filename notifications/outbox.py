@@ -42,6 +42,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django_q.tasks import async_task
 
+from . import kinds
 from .models import Channel, Message, Status
 from .sms import PermanentSendError, SendError, e164, sms_backend, sms_capable, sms_text_problem
 
@@ -82,6 +83,7 @@ def notify(
     The returned message has the row's id; when the key was taken, the row is left as it
     was (the returned fields are those given, not the row's).
     """
+    kinds.check(event)
     channel = Channel(channel)
     if channel == Channel.SMS:
         if not sms_capable(to):

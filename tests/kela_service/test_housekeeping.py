@@ -94,7 +94,7 @@ def test_housekeeping__29_days_later__slots_reach_the_new_horizon_none_twice(
 
 def test_housekeeping__delivers_queued_notifications(pin_clock):
     pin_clock(D)
-    notify(obj=UserFactory(), event="hello", channel="sms", to="040 123 4567", body="Hei.")
+    notify(obj=UserFactory(), event="confirmed", channel="sms", to="040 123 4567", body="Hei.")
 
     out = housekeeping("--job", "Deliver notifications")
 
@@ -107,7 +107,7 @@ def test_housekeeping__purges_messages_past_retention(pin_clock, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 90
     pin_clock(D)
     message = notify(
-        obj=UserFactory(), event="hello", channel="sms", to="040 123 4567", body="Hei."
+        obj=UserFactory(), event="confirmed", channel="sms", to="040 123 4567", body="Hei."
     )
     housekeeping("--job", "Deliver notifications")
     pin_clock(D + datetime.timedelta(days=91))

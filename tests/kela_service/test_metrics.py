@@ -109,11 +109,11 @@ def hand_made(offices, pin_clock):
         callback_create(phone=f"040 300 000{n}", window_start=start, topic=topic, language="sv")
     Message.objects.all().delete()  # the bookings' own: this set counts its own
     phone_office = Office.objects.get(slug="phone")
-    for event in ("first", "second"):  # one message per object, event and channel
+    for event in ("moved:1", "moved:2"):  # one message per object, event and channel
         notify(obj=phone_office, event=event, channel="sms", to="040 123 4567", body="Hei")
     failed = notify(
         obj=phone_office,
-        event="test",
+        event="cancelled",
         channel="email",
         to="a@example.com",
         subject="Hei",
