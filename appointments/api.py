@@ -4,9 +4,8 @@ import datetime
 import hashlib
 import json
 
-from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -72,11 +71,21 @@ def availability(
         }
     ).encode()
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    answer = HttpResponse(body, content_type="application/json; charset=utf-8")
+    if _unchanged(etag, request.headers.get("If-None-Match", "")):
+        answer = HttpResponseNotModified()
+    else:
+        answer = HttpResponse(body, content_type="application/json; charset=utf-8")
     _cache_headers(answer, etag)
-    # Django's conditional GET: If-None-Match compared weakly (a W/ tag that a
-    # compressing proxy made of ours matches too), "*", and a 304 with our headers.
-    return get_conditional_response(request, etag=etag, response=answer)
+    return answer
+
+
+def _unchanged(etag, if_none_match):
+    """Whether If-None-Match names ``etag``, compared weakly as RFC 9110 (13.1.2) asks:
+    a W/ tag that a compressing proxy made of ours matches too, and so does "*". Only
+    this header: the answer has no modification date for If-Unmodified-Since, and
+    If-Match is for writes (Django's get_conditional_response would answer 412)."""
+    tags = parse_etags(if_none_match)
+    return tags == ["*"] or etag.removeprefix("W/") in {t.removeprefix("W/") for t in tags}
 
 
 def _cache_headers(response, etag):

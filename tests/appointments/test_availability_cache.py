@@ -295,6 +295,22 @@ def test_api__if_none_match__compared_weakly__not_modified(slots, client, sent):
     assert again["Cache-Control"] == "public, max-age=30"
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_IF_UNMODIFIED_SINCE": "Wed, 21 Oct 2015 07:28:00 GMT"},
+        {"HTTP_IF_MATCH": '"something-else"'},
+    ],
+    ids=["if-unmodified-since", "if-match"],
+)
+def test_api__other_conditional_headers__ignored(slots, client, header):
+    # No modification date to compare, and no write to guard: the answer, not a 412.
+    response = client.get(API, {"office": "tornio", "start": MONDAY, "end": MONDAY}, **header)
+
+    assert response.status_code == 200
+    assert response.json()["slots"]
+
+
 @pytest.mark.parametrize("value", ['"nonsense"', "*x", "", '"' * 300, "W/"])
 def test_api__any_if_none_match__an_answer_not_a_500(slots, client, value):
     response = client.get(
