@@ -56,11 +56,15 @@ class CallbackRequestQuerySet(PrivateLinkQuerySet):
         of that rule (the staff summary and the reports count these):
         ``first_call`` (the first attempt's time, or None), ``called_in_time`` (first
         called by the window's end) and ``called_late`` (first called after it, or not
-        called and the window is over). Neither while the window is still running."""
+        called and the window is over). Both false while the window runs uncalled (never
+        NULL, so that a filter on False finds those too)."""
         now = now or timezone.now()
         first = CallbackAttempt.objects.filter(callback=OuterRef("pk")).order_by("made_at")
-        in_time = Q(first_call__lte=F("window_end"))
-        late = Q(first_call__gt=F("window_end")) | Q(first_call__isnull=True, window_end__lt=now)
+        called = Q(first_call__isnull=False)
+        in_time = called & Q(first_call__lte=F("window_end"))
+        late = (called & Q(first_call__gt=F("window_end"))) | Q(
+            first_call__isnull=True, window_end__lt=now
+        )
         return self.annotate(first_call=Subquery(first.values("made_at")[:1])).annotate(
             called_in_time=ExpressionWrapper(in_time, output_field=models.BooleanField()),
             called_late=ExpressionWrapper(late, output_field=models.BooleanField()),

@@ -302,6 +302,47 @@ def test_callback_record_attempt__not_taken_or_taken_by_another__is_refused(
     assert error.value.code == "not_yours"
 
 
+def test_with_promise__running_in_time_at_the_end_late_and_missed(
+    offices, pin_clock, make_callback
+):
+    # The one home of "called within the window": each state, never NULL.
+    pin_clock(helsinki(2026, 12, 4, 9, 0))
+    states = {
+        name: make_callback(helsinki(2026, 12, 4, hour, minute))
+        for name, hour, minute in [
+            ("running", 10, 30),
+            ("in time", 10, 0),
+            ("at the end", 10, 0),
+            ("late", 10, 0),
+            ("missed", 9, 30),
+        ]
+    }
+    called_at = {
+        "in time": helsinki(2026, 12, 4, 10, 10),
+        "at the end": helsinki(2026, 12, 4, 10, 30),  # window_end itself is in time
+        "late": helsinki(2026, 12, 4, 10, 31),
+    }
+    for name, at in called_at.items():
+        CallbackAttempt.objects.create(callback=states[name], made_at=at, outcome="done")
+    now = helsinki(2026, 12, 4, 10, 45)
+
+    rows = CallbackRequest.objects.with_promise(now).values_list(
+        "pk", "called_in_time", "called_late"
+    )
+    found = {pk: (in_time, late) for pk, in_time, late in rows}  # None would not equal False
+
+    expected = {
+        "running": (False, False),
+        "in time": (True, False),
+        "at the end": (True, False),
+        "late": (False, True),
+        "missed": (False, True),
+    }
+    assert {name: found[callback.pk] for name, callback in states.items()} == expected
+    not_in_time = CallbackRequest.objects.with_promise(now).filter(called_in_time=False)
+    assert {c.pk for c in not_in_time} == {states[n].pk for n in ("running", "late", "missed")}
+
+
 def test_callbacks_summary__counts_in_time_late_no_answer_and_cancelled(
     offices, pin_clock, make_callback, phone_staff
 ):
