@@ -111,6 +111,7 @@ def email_parts(appointment, event):
         "manage_url": manage_url(appointment),
         "location": _location(appointment),
         "home_url": _site(reverse("home")),
+        "phone_service_url": _site(reverse("offices:phone_service")),
     }
     template = {CONFIRMED: "confirmation", CANCELLED: "cancellation"}.get(event, event)
     subject = render_to_string(f"appointments/email/{template}_subject.txt", context)

@@ -93,6 +93,10 @@ def test_closure__the_booked_citizen_is_marked_affected_and_told_by_sms_and_emai
     sms = notices.get(channel="sms")
     assert f"/m/{appointment.manage_token}/" in sms.body
     assert sms.sensitive
+    # The phone service's hours are on its page (the database), not in the text.
+    email = notices.get(channel="email")
+    assert "Puhelinnumerot ja aukioloajat: http" in email.body
+    assert "/phone-service/" in email.body
 
 
 def test_closure__the_affected_citizen_can_still_move_the_booking(admin, client, slots):
