@@ -100,16 +100,18 @@ def fill_first_pages():
     booked = 0
     while (wanted := PAGE - week.count()) > 0:
         if not free_this_week.exists():  # free some of the week's times to book again
-            cancelled = week.filter(
+            cancellable = week.filter(
                 phone__startswith=FILL_PREFIX,
                 status=Appointment.Status.BOOKED,
                 slot__starts_at__gt=timezone.now() + datetime.timedelta(hours=3),
-            ).order_by("slot__starts_at")[:wanted]
+            ).order_by("slot__starts_at")
+            # Only bookings whose link this run's key opens (not an earlier key's).
+            cancelled = [a for a in cancellable if a.manage_token][:wanted]
             with transaction.atomic():
                 for appointment in cancelled:
-                    if appointment.manage_token:  # not sealed under an earlier run's key
-                        rules.appointment_cancel(appointment=appointment, by=None)
+                    rules.appointment_cancel(appointment=appointment, by=None)
             if not free_this_week.exists():
+                print(f"The week's page stays {wanted} rows short.", file=sys.stderr)
                 break
         booked += _load(list(free_this_week[:wanted]), topic)
     if (wanted := PAGE - Message.objects.count()) > 0:
