@@ -115,8 +115,9 @@ def purge_codes_and_traces():
 
 
 def purge_access_record(days=None):
-    """Delete the access record's rows older than ``days`` (ACCESS_RECORD_RETENTION_DAYS):
-    kept as long as the law requires, and no longer."""
+    """Delete the access record's rows older than ``days`` (ACCESS_RECORD_RETENTION_DAYS),
+    and the caller identification attempts as old (who identified whom): kept as long as
+    the law requires, and no longer."""
     days = settings.ACCESS_RECORD_RETENTION_DAYS if days is None else days
     before = timezone.now() - datetime.timedelta(days=days)
     deleted = records_purge(before=before)

@@ -538,8 +538,7 @@ def test_confirm__inactive_topic__goes_back_to_step_1(client, slots):
 
 @pytest.mark.parametrize("change", ["inactive", "no appointment hours"])
 def test_confirm__office_no_longer_booked__goes_back_to_step_1(client, slots, change):
-    # The slot is read with its office in one query: that read, too, asks whether the
-    # office is one citizens can book (rules.bookable_offices).
+    # The POST's office is checked against rules.bookable_offices, as at step 1.
     slot = slot_on(slots["tornio"])
     if change == "inactive":
         Office.objects.filter(slug="tornio").update(is_active=False)
