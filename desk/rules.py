@@ -4,6 +4,7 @@ next, and how a visit ends."""
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,19 +27,23 @@ error = ErrorCatalogue(
 )
 
 
-def has_desk(office):
-    """Whether ``office`` serves walk-in customers at an info point (its weekly hours
-    have one)."""
-    return office.pk in offices_with_desk([office])
+def has_desk(office, today=None):
+    """Whether ``office`` serves walk-in customers at an info point: the weekly hours of
+    a period not yet over (in force, or to come) have one."""
+    return office.pk in offices_with_desk([office], today)
 
 
-def offices_with_desk(offices):
+def offices_with_desk(offices, today=None):
     """The pks of those of ``offices`` that have a desk (``has_desk``): one query."""
     offices = [office for office in offices if office.kind != Office.Kind.PHONE_SERVICE]
     if not offices:
         return set()
+    today = today or hours.localdate()
+    not_over = Q(period__valid_until__isnull=True) | Q(period__valid_until__gte=today)
     return set(
-        WeeklyRule.objects.filter(period__office__in=offices, service=ServiceKind.INFO_POINT)
+        WeeklyRule.objects.filter(
+            not_over, period__office__in=offices, service=ServiceKind.INFO_POINT
+        )
         .values_list("period__office_id", flat=True)
         .distinct()
     )

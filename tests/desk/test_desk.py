@@ -12,6 +12,7 @@ from django.urls import reverse
 from access.models import AccessRecord
 from desk import rules
 from desk.models import OralApplication, Visit
+from offices.models import HoursPeriod, Office
 from tests.factories import UserFactory, helsinki
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +172,23 @@ def test_desk__other_office_staff__403_office_without_info_point_or_unknown__404
     assert other_office.status_code == 403
     assert no_info_point.status_code == 404
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize(("last_day", "has_desk"), [(THURSDAY_13.date(), True), (None, False)])
+def test_desk__info_point_hours_over__no_desk_from_the_next_day(
+    now, client, kemi_staff, staff_login, last_day, has_desk
+):
+    # Kemi's info point hours end today (still a desk), or ended yesterday (none).
+    yesterday = THURSDAY_13.date() - datetime.timedelta(days=1)
+    HoursPeriod.objects.filter(office__slug="kemi").update(valid_until=last_day or yesterday)
+    staff_login(kemi_staff)
+    kemi = Office.objects.get(slug="kemi")
+
+    response = client.get(desk_url("kemi"))
+
+    assert response.status_code == (200 if has_desk else 404)
+    assert rules.has_desk(kemi) is has_desk
+    assert (kemi.pk in rules.offices_with_desk([kemi])) is has_desk  # the staff home's
 
 
 def test_desk__phone_staff__403(now, client, phone_staff, staff_login):
