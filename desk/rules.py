@@ -4,13 +4,12 @@ next, and how a visit ends."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offices import hours
 from offices.errors import ErrorCatalogue
-from offices.models import Office, ServiceKind, WeeklyRule
+from offices.models import HoursPeriod, Office, ServiceKind, WeeklyRule
 
 from .models import OralApplication, Visit
 
@@ -38,12 +37,9 @@ def offices_with_desk(offices, today=None):
     offices = [office for office in offices if office.kind != Office.Kind.PHONE_SERVICE]
     if not offices:
         return set()
-    today = today or hours.localdate()
-    not_over = Q(period__valid_until__isnull=True) | Q(period__valid_until__gte=today)
+    periods = HoursPeriod.objects.filter(office__in=offices).not_over(today or hours.localdate())
     return set(
-        WeeklyRule.objects.filter(
-            not_over, period__office__in=offices, service=ServiceKind.INFO_POINT
-        )
+        WeeklyRule.objects.filter(period__in=periods, service=ServiceKind.INFO_POINT)
         .values_list("period__office_id", flat=True)
         .distinct()
     )

@@ -72,7 +72,7 @@ class CurrentPeriodFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = hours.localdate()
         if self.value() == "current":
-            return queryset.exclude(valid_until__lt=today)
+            return queryset.not_over(today)
         if self.value() == "past":
             return queryset.filter(valid_until__lt=today)
         return queryset

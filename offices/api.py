@@ -91,7 +91,7 @@ def _hours_payload(office, start, end, lang):
 @router.get("/offices", response=list[OfficeOut], summary="Service points")
 def list_offices(request):
     # Services of periods that have ended are not offered any more.
-    current_periods = HoursPeriod.objects.exclude(valid_until__lt=hours.localdate())
+    current_periods = HoursPeriod.objects.not_over(hours.localdate())
     offices = (
         Office.objects.active()
         .service_points()

@@ -295,7 +295,7 @@ def opening_hours_of(offices, start, end, *, language=None):
     periods, exceptions = {}, {}
     for period in (
         HoursPeriod.objects.filter(office__in=offices, valid_from__lte=end)
-        .exclude(valid_until__lt=start)
+        .not_over(start)
         .prefetch_related("rules")
         .order_by("-valid_from", "-pk")
     ):

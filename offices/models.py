@@ -152,6 +152,12 @@ class Office(models.Model):
         return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address_line})
 
 
+class HoursPeriodQuerySet(models.QuerySet):
+    def not_over(self, day):
+        """Periods that have not ended before ``day``: in force then, or to come."""
+        return self.exclude(valid_until__lt=day)
+
+
 class HoursPeriod(models.Model):
     """Weekly hours valid from one date to another (open-ended when no end date).
 
@@ -167,6 +173,8 @@ class HoursPeriod(models.Model):
     valid_until = models.DateField(
         _("valid until"), null=True, blank=True, help_text=_("Leave empty for no end date.")
     )
+
+    objects = HoursPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["office", "-valid_from"]

@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +117,7 @@ def _current_periods(offices, today):
     """{office id: the period in force today, or else the next one to start}."""
     periods = (
         HoursPeriod.objects.filter(office__in=offices)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .not_over(today)
         .order_by("office_id", "-valid_from", "-pk")
     )
     chosen = {}

@@ -442,3 +442,21 @@ def test_rule_formset__closes_before_opens__error_on_the_row_not_an_overlap():
     assert not formset.is_valid()
     assert "closes" in formset.forms[0].errors
     assert formset.non_form_errors() == []
+
+
+def test_periods_not_over__ended_the_day_before_left_out_the_rest_kept():
+    office = OfficeFactory()
+    day = datetime.date(2026, 12, 7)
+    periods = {
+        name: HoursPeriodFactory(office=office, valid_from=start, valid_until=until)
+        for name, start, until in [
+            ("ended", datetime.date(2026, 1, 1), day - datetime.timedelta(days=1)),
+            ("ends that day", datetime.date(2026, 2, 1), day),
+            ("open-ended", datetime.date(2026, 3, 1), None),
+            ("to come", datetime.date(2027, 1, 1), datetime.date(2027, 6, 30)),
+        ]
+    }
+
+    kept = set(HoursPeriod.objects.filter(office=office).not_over(day))
+
+    assert kept == {periods[n] for n in ("ends that day", "open-ended", "to come")}
