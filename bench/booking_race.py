@@ -67,16 +67,9 @@ slot = (
     .order_by("starts_at").first()
 )
 topic = Topic.objects.filter(is_active=True).order_by("ordering").first()
-# Each citizen proved their number by SMS code in their own browser session, as the
-# details page asks before it books (citizens.rules.prove).
-from django.contrib.sessions.backends.db import SessionStore
-from citizens.rules import prove
-sessions = []
-for n in range(int(os.environ["BENCH_CLIENTS"])):
-    session = SessionStore()
-    prove(session, f"+35840{1000000 + n}")
-    session.create()
-    sessions.append(session.session_key)
+# Each citizen proved their number by SMS code in their own browser session.
+from bench.proven import proven_session
+sessions = [proven_session(f"+35840{1000000 + n}") for n in range(int(os.environ["BENCH_CLIENTS"]))]
 print(json.dumps({"slot": slot.pk, "office": slot.office.slug, "topic": topic.pk,
                   "when": str(slot), "sessions": sessions}))
 """

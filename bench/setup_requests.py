@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from appointments import notices, rules  # noqa: E402
 from appointments.models import Appointment, Slot  # noqa: E402
-from citizens import rules as citizen_rules  # noqa: E402
+from bench.proven import proven_session  # noqa: E402
 from notifications.models import Message  # noqa: E402
 from offices import hours  # noqa: E402
 from offices.models import Office, Topic  # noqa: E402
@@ -69,12 +69,9 @@ def citizens():
     prepared = []
     for n, slot in enumerate(slots, start=first):
         phone = f"{BENCH_PREFIX}{n:07d}"
-        session = SessionStore()
-        citizen_rules.prove(session, phone)
-        session.create()
         prepared.append(
             {
-                "session": session.session_key,
+                "session": proven_session(phone),
                 "phone": phone,
                 "slot": slot.pk,
                 "office": slot.office.slug,
