@@ -1,11 +1,15 @@
 """offices.phone: the one home of the phone-number rule."""
 
+from unittest import mock
+
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 
 from offices.phone import (
     PHONE_INVALID,
     PHONE_LETTERS,
+    CheckedPhoneNumber,
     FinnishPhoneNumberField,
     parse_phone,
     tel_url,
@@ -48,6 +52,45 @@ def test_form_field__letters__refused_with_the_same_code():
     with pytest.raises(ValidationError) as error:
         FinnishPhoneNumberField().clean("040 ABC 4567")
     assert error.value.code == PHONE_LETTERS
+
+
+@pytest.fixture
+def plan_checks():
+    """Counts the checks against the numbering plan (phonenumbers.is_valid_number)."""
+    with mock.patch.object(
+        phonenumbers, "is_valid_number", wraps=phonenumbers.is_valid_number
+    ) as check:
+        yield check
+
+
+@pytest.mark.parametrize(
+    "parse", [parse_phone, FinnishPhoneNumberField().clean], ids=["rule", "form field"]
+)
+def test_parsed_number__used_many_times__checked_against_the_plan_once(parse, plan_checks):
+    number = parse("040 123 4567")
+    uses = [str(number), len(number), bool(number), number.is_valid(), number.as_e164]
+
+    assert isinstance(number, CheckedPhoneNumber)
+    assert uses == ["+358401234567", 13, True, True, "+358401234567"]
+    assert plan_checks.call_count == 1  # the parse's own check, then remembered
+
+
+def test_checked_number__changed__checked_again(plan_checks):
+    number = parse_phone("040 123 4567")
+    assert number.is_valid()
+
+    number.national_number = 123  # no such Finnish number
+
+    assert not number.is_valid()
+    assert str(number) == number.raw_input == "040 123 4567"
+
+
+def test_checked_number__equal_to_the_librarys_own():
+    number = parse_phone("040 123 4567")
+
+    assert number == phonenumbers.parse("+358401234567")
+    assert number == "+358401234567"
+    assert hash(number) == hash(CheckedPhoneNumber.of(parse_phone("+358 40 123 4567")))
 
 
 @pytest.mark.parametrize(
