@@ -52,12 +52,14 @@ messages: $(VENV)/.installed
 	done
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
-## bench: the booking race, booking throughput with e-mail in vs out of the request, then
-## issue 13's ratios on the national data set (bench/README.md)
+## bench: the booking race, booking throughput with e-mail in vs out of the request,
+## issue 13's ratios on the national data set, then where the booking's CPU goes
+## (bench/README.md)
 bench: $(VENV)/.installed
 	$(PY) bench/booking_race.py
 	$(PY) bench/email_offload.py
 	$(PY) bench/ratios.py
+	$(PY) bench/booking_cpu.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles

@@ -98,19 +98,25 @@ def analyze(args, name):
         conn.execute("ANALYZE")
 
 
-def prepare(env):
-    """bench/setup_requests.py's sessions and parameters for the set in ``env``."""
+def run_json(command, env, timeout=600):
+    """Run ``command`` (a script of this repository and its arguments) in ``env``; the
+    last line it printed, read as JSON."""
     done = subprocess.run(
-        [sys.executable, "bench/setup_requests.py"],
+        [sys.executable, *command],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
     )
     if done.returncode:
-        raise SystemExit(f"bench/setup_requests.py failed:\n{done.stderr}")
-    return json.loads(done.stdout)
+        raise SystemExit(f"{command[0]} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(env):
+    """bench/setup_requests.py's sessions and parameters for the set in ``env``."""
+    return run_json(["bench/setup_requests.py"], env)
 
 
 def set_env(args, name, redis):
