@@ -28,7 +28,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from ratios import NATIONAL, analyze, booking_requests, ensure_set, prepare, run_json, set_env
+from ratios import (
+    NATIONAL,
+    analyze,
+    booking_requests,
+    ensure_set,
+    one_insert,
+    prepare,
+    run_json,
+    set_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULT = BASE_DIR / "bench" / "results" / "booking_cpu.md"
@@ -117,9 +126,6 @@ def measure(setup, bookings):
     connection.settings_dict["CONN_MAX_AGE"] = None
     book = booking_requests(setup)
 
-    def insert():
-        return ("POST", "/bench/insert", b"", {})
-
     def call(make, expected):
         method, path, body, headers = make()
         body = body.encode() if isinstance(body, str) else body
@@ -168,16 +174,16 @@ def measure(setup, bookings):
 
     for _ in range(WARM_UP):
         call(book, 302)
-        call(insert, 200)
+        call(one_insert, 200)
     # Turn and turn about, so that the machine's drift falls on both alike.
-    booking, one_insert = [0.0] * 3, [0.0] * 3
+    booking, inserted = [0.0] * 3, [0.0] * 3
     per_round = bookings // ROUNDS
     for _ in range(ROUNDS):
         spend(book, 302, per_round, booking)
-        spend(insert, 200, per_round, one_insert)
-    booking, one_insert = (
-        [None if v is None else v * 1000 / (per_round * ROUNDS) for v in spent]
-        for spent in (booking, one_insert)
+        spend(one_insert, 200, per_round, inserted)
+    measured = per_round * ROUNDS
+    booking, inserted = (
+        [None if v is None else v * 1000 / measured for v in spent] for spent in (booking, inserted)
     )
     statements = []
     with connection.execute_wrapper(lambda execute, *args: statements.append(1) or execute(*args)):
@@ -195,7 +201,8 @@ def measure(setup, bookings):
             shares[name] = shares.get(name, 0.0) + own * part
     return {
         "booking": booking,
-        "insert": one_insert,
+        "insert": inserted,
+        "measured": measured,
         "statements": len(statements),
         "shares": shares,
         "database": settings.DATABASES["default"]["NAME"],
@@ -217,7 +224,7 @@ def ms(value):
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def projection(one_insert, booking):
+def projection(inserted, booking):
     """What issue 13's goal asks of the booking POST's CPU here, from the latest
     ``ratios.py`` figure; None before any."""
     measured = latest_ratio()
@@ -226,8 +233,8 @@ def projection(one_insert, booking):
     # Under gunicorn each request also costs the HTTP server and the client some CPU
     # (x): measured = (insert + x) / (booking + x) gives x; the goal g then asks for
     # booking <= (insert + x) / g - x.
-    shared = (one_insert - measured * booking) / (measured - 1)
-    needed = (one_insert + shared) / GOAL - shared
+    shared = (inserted - measured * booking) / (measured - 1)
+    needed = (inserted + shared) / GOAL - shared
     return (
         f"With the latest `ratios.py` booking POST ratio, {measured:.3f} "
         "(`bench/results/ratios.jsonl`), the HTTP server and the client add about "
@@ -236,26 +243,26 @@ def projection(one_insert, booking):
     )
 
 
-def table(result, bookings):
-    booking, one_insert = result["booking"], result["insert"]
+def table(result):
+    booking, inserted = result["booking"], result["insert"]
     total = lambda row: sum(v for v in row if v is not None)  # noqa: E731
     lines = [
-        f"In-process on `{result['database']}`: {bookings} booking POSTs and as many "
-        "one-INSERT POSTs through Django's WSGI handler, in turns of "
-        f"{bookings // ROUNDS} (CPU ms per request).",
+        f"In-process on `{result['database']}`: {result['measured']} booking POSTs and as "
+        "many one-INSERT POSTs through Django's WSGI handler, in turns of "
+        f"{result['measured'] // ROUNDS} (CPU ms per request).",
         "",
         "| request | Python (this process) | PostgreSQL backend | Redis | all |",
         "|---|---|---|---|---|",
         f"| booking POST | {' | '.join(ms(v) for v in booking)} | {total(booking):.2f} |",
-        f"| one-INSERT view | {' | '.join(ms(v) for v in one_insert)} | {total(one_insert):.2f} |",
+        f"| one-INSERT view | {' | '.join(ms(v) for v in inserted)} | {total(inserted):.2f} |",
         "",
-        f"CPU ratio one-INSERT ÷ booking: **{total(one_insert) / total(booking):.3f}** "
+        f"CPU ratio one-INSERT ÷ booking: **{total(inserted) / total(booking):.3f}** "
         "(under gunicorn, `ratios.py` adds the HTTP server's and the client's share to "
         f"both). Statements per booking POST: {result['statements']} (without BEGIN, "
         "COMMIT and the connection's health check).",
         "",
     ]
-    if text := projection(total(one_insert), total(booking)):
+    if text := projection(total(inserted), total(booking)):
         lines += [text, ""]
     lines += [
         "The booking's Python CPU by where it is spent (profiled by CPU time; ms scaled "
@@ -290,7 +297,7 @@ def main():
         prepared.flush()
         child = ["bench/booking_cpu.py", "--child", prepared.name, "--bookings"]
         result = run_json([*child, str(args.bookings)], env, timeout=1800)
-    text = table(result, args.bookings)
+    text = table(result)
     RESULT.parent.mkdir(exist_ok=True)
     RESULT.write_text(text)
     print(text)

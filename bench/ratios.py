@@ -181,6 +181,11 @@ def get(path, cookie=""):
     return lambda: ("GET", path, None, headers)
 
 
+def one_insert():
+    """The yardstick of writes: a POST to bench/urls.py's one-INSERT view."""
+    return ("POST", "/bench/insert", b"", {})
+
+
 def booking_requests(setup):
     """Each call: the next prepared citizen (a proven number in its own session) books
     the next free slot from the confirm page."""
@@ -236,9 +241,8 @@ def targets(setup):
     redirects to the booking."""
     api = "/api/v1/appointments/availability?" + urllib.parse.urlencode(setup["api"])
     times = "/appointments/times/?" + urllib.parse.urlencode(setup["times"])
-    insert = lambda: ("POST", "/bench/insert", b"", {})  # noqa: E731
     public = [
-        ("one-INSERT view", "livez", insert, None, None, False),
+        ("one-INSERT view", "livez", one_insert, None, None, False),
         ("availability API", "livez", get(api), 0.35, "0.13–0.18", False),
         ("times page", "livez", get(times), 0.15, "0.065–0.077", False),
         ("booking POST", "insert", booking_requests(setup), 0.3, "0.07–0.11", False),
@@ -265,8 +269,7 @@ def main():
     log = (RESULTS / "gunicorn.log").open("w")
     server = start_gunicorn(env, port, args.workers, log)
     small_server = start_gunicorn(small_env, small_port, args.workers, log)
-    insert = lambda: ("POST", "/bench/insert", b"", {})  # noqa: E731
-    yardsticks = {"livez": get("/livez"), "insert": insert}
+    yardsticks = {"livez": get("/livez"), "insert": one_insert}
     when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     rows = []
     try:
